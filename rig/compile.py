@@ -1,0 +1,160 @@
+"""Source -> ELF relocatable object, for a target.
+
+LLVM IR text or bitcode goes through llvmlite's target machines; an ELF
+object is taken as it is.  The IR's own `target triple` / `target datalayout`
+are replaced by the target's (IR written for one machine usually names it).
+Results are cached by content hash + target + options, in memory and on disk
+(``$RIG_CACHE_DIR``, default ``~/.cache/rig``), so a source is compiled once.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Union
+
+from targets.base import Target
+
+from .errors import CompileError
+
+RELOC_MODELS = ("static", "pic")
+CODE_MODELS = ("tiny", "small", "kernel", "medium", "large")
+ELF_MAGIC = b"\x7fELF"
+_BITCODE_MAGICS = (b"BC\xc0\xde", b"\xde\xc0\x17\x0b")
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to compile: relocation model, code model, optimisation level."""
+
+    reloc: str = "static"
+    code_model: str = "small"
+    opt: int = 2
+
+    def check(self) -> "Options":
+        """Self, or `CompileError` naming the bad option."""
+        if self.reloc not in RELOC_MODELS:
+            raise CompileError(f"unknown relocation model {self.reloc!r}; use one of {RELOC_MODELS}")
+        if self.code_model not in CODE_MODELS:
+            raise CompileError(f"unknown code model {self.code_model!r}; use one of {CODE_MODELS}")
+        if self.opt not in (0, 1, 2, 3):
+            raise CompileError(f"optimisation level must be 0..3, not {self.opt!r}")
+        return self
+
+
+def source_kind(data: bytes) -> str:
+    """"object", "bitcode" or "ir", from the content."""
+    if data.startswith(ELF_MAGIC):
+        return "object"
+    if data[:4] in _BITCODE_MAGICS:
+        return "bitcode"
+    return "ir"
+
+
+_llvm_ready = False
+_llvm_lock = threading.Lock()
+_memory: dict = {}
+
+
+def _llvm():
+    global _llvm_ready
+    import llvmlite.binding as llvm
+    with _llvm_lock:
+        if not _llvm_ready:
+            llvm.initialize_all_targets()
+            llvm.initialize_all_asmprinters()
+            _llvm_ready = True
+    return llvm
+
+
+def _cache_dir() -> Optional[Path]:
+    d = os.environ.get("RIG_CACHE_DIR")
+    if d == "":
+        return None
+    return Path(d) if d else Path.home() / ".cache" / "rig" / "objects"
+
+
+def _key(data: bytes, target: Target, opts: Options) -> str:
+    import llvmlite
+    h = hashlib.sha256()
+    for part in (llvmlite.__version__, target.triple, opts.reloc, opts.code_model, str(opts.opt)):
+        h.update(part.encode() + b"\0")
+    h.update(data)
+    return h.hexdigest()
+
+
+_TRIPLE = re.compile(rb'^\s*target\s+(triple|datalayout)\s*=\s*"[^"]*"\s*$', re.M)
+
+
+def compile_source(data: Union[str, bytes], target: Target, opts: Options = Options(),
+                   name: str = "<source>") -> bytes:
+    """ELF relocatable bytes for `data` (IR text, bitcode or an ELF object)."""
+    opts.check()
+    if isinstance(data, str):
+        data = data.encode()
+    kind = source_kind(data)
+    if kind == "object":
+        return data
+    key = _key(data, target, opts)
+    hit = _memory.get(key)
+    if hit is not None:
+        return hit
+    cache = _cache_dir()
+    path = cache / f"{key}.o" if cache else None
+    if path is not None and path.is_file():
+        obj = path.read_bytes()
+        _memory[key] = obj
+        return obj
+    obj = _emit(data, kind, target, opts, name)
+    _memory[key] = obj
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(obj)
+            os.replace(tmp, path)
+        except OSError:
+            pass    # the cache is an optimisation: a read-only home must not fail a run
+    return obj
+
+
+def _emit(data: bytes, kind: str, target: Target, opts: Options, name: str) -> bytes:
+    llvm = _llvm()
+    if kind == "ir":
+        text = data.decode("utf-8", errors="replace")
+        if re.search(r"^\s*module\s+asm\b", text, re.M) or "asm sideeffect" in text or " asm " in text:
+            # llvmlite has only the host's asm parser; for other targets LLVM
+            # aborts the whole Python process instead of raising.
+            raise CompileError(f"{name}: inline or module assembly is not supported through llvmlite "
+                               f"(LLVM would abort the process); assemble it to an object first")
+        text = _TRIPLE.sub(b"", data).decode("utf-8", errors="replace")
+        try:
+            module = llvm.parse_assembly(text)
+        except RuntimeError as e:
+            raise CompileError(f"{name}: LLVM IR does not parse: {str(e).strip()}") from None
+    else:
+        try:
+            module = llvm.parse_bitcode(data)
+        except RuntimeError as e:
+            raise CompileError(f"{name}: bitcode does not parse: {str(e).strip()}") from None
+    try:
+        machine = llvm.Target.from_triple(target.triple).create_target_machine(
+            reloc=opts.reloc, codemodel=opts.code_model, opt=opts.opt)
+        module.triple = target.triple
+        module.data_layout = str(machine.target_data)
+        module.verify()
+        if opts.opt:
+            _optimise(llvm, module, machine, opts.opt)
+        return machine.emit_object(module)
+    except RuntimeError as e:
+        raise CompileError(f"{name}: LLVM failed for {target.name} ({target.triple}, {opts}): "
+                           f"{str(e).strip()}") from None
+
+
+def _optimise(llvm, module, machine, level: int) -> None:
+    pto = llvm.create_pipeline_tuning_options(speed_level=level)
+    pb = llvm.create_pass_builder(machine, pto)
+    pb.getModulePassManager().run(module, pb)

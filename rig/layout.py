@@ -1,0 +1,333 @@
+"""The memory manager: where every section, the GOT and the stubs live.
+
+A `Layout` is what MCJIT's memory manager decides and `mapSectionAddress`
+reports: a base address for every allocatable section, for the GOT, and for
+each code section's stub area (which follows its section, so stubs are in
+reach of their callers).  Policies: `random` (the default), `packed` and
+`explicit` (like `llvm-rtdyld -map-section`).  Every layout is checked: bases
+aligned, nothing overlapping, everything inside the target's address space,
+and nothing on a page another module or the process already owns.
+"""
+from __future__ import annotations
+
+import random as _random
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Dict, Iterable, List, Mapping, Optional, Tuple
+
+from targets.base import Expr, Target
+
+from .errors import PlacementError
+from .objfile import ObjectFile
+
+PAGE = 0x1000
+GOT = "GOT"
+
+
+def page_down(a: int) -> int:
+    """The start of the page holding `a`."""
+    return a & ~(PAGE - 1)
+
+
+def page_up(a: int) -> int:
+    """`a` rounded up to a page boundary."""
+    return (a + PAGE - 1) & ~(PAGE - 1)
+
+
+def align_up(a: int, align: int) -> int:
+    """`a` rounded up to a multiple of `align`."""
+    return -(-a // align) * align
+
+
+@dataclass(frozen=True)
+class Item:
+    """Something the memory manager places: a section (with its stub area) or the GOT."""
+
+    name: str
+    key: object                   #: section index, or GOT
+    size: int                     #: bytes reserved, stubs included
+    align: int
+    perms: str
+
+
+@dataclass(frozen=True)
+class Placement:
+    """An item at an address."""
+
+    item: Item
+    address: int
+
+    @property
+    def end(self) -> int:
+        """One past the last reserved byte."""
+        return self.address + self.item.size
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each item of one object lives in the remote address space."""
+
+    placements: Tuple[Placement, ...]
+    policy: str
+    stub_offsets: Mapping[int, int]     #: code section -> offset of its stub area from the section
+
+    def __post_init__(self):
+        object.__setattr__(self, "_by_key", {p.item.key: p for p in self.placements})
+
+    def address(self, key) -> int:
+        """Base address of a section (by ELF index) or of the GOT."""
+        return self._by_key[key].address
+
+    def get(self, key) -> Optional[int]:
+        """Like `address`, None when not placed."""
+        p = self._by_key.get(key)
+        return None if p is None else p.address
+
+    def by_name(self, name: str) -> Placement:
+        """The placement of the item called `name`, or `PlacementError`."""
+        for p in self.placements:
+            if p.item.name == name:
+                return p
+        raise PlacementError(f"no section named {name!r}; placed: {', '.join(self.names())}")
+
+    def names(self) -> List[str]:
+        """Names of everything placed, in address order."""
+        return [p.item.name for p in sorted(self.placements, key=lambda p: p.address)]
+
+    @property
+    def got(self) -> Optional[int]:
+        """The GOT's base, if the object needs one."""
+        return self.get(GOT)
+
+    def stub_area(self, section: int) -> int:
+        """Address of a code section's stub area."""
+        return self.address(section) + self.stub_offsets[section]
+
+    def mapping(self) -> Dict[str, int]:
+        """name -> address, e.g. to print or to replay with `explicit`."""
+        return {p.item.name: p.address for p in sorted(self.placements, key=lambda p: p.address)}
+
+    def pages(self) -> Dict[int, str]:
+        """Every page the layout touches, with the union of its items' permissions."""
+        out: Dict[int, str] = {}
+        for p in self.placements:
+            if p.item.size == 0:
+                continue
+            for page in range(page_down(p.address), page_up(p.end), PAGE):
+                old = out.get(page, "")
+                out[page] = "".join(c for c in "rwx" if c in old or c in p.item.perms)
+        return out
+
+    def locate(self, address: int) -> Optional[Tuple[str, int]]:
+        """(item name, offset) of the item holding `address`, or None."""
+        for p in self.placements:
+            if p.address <= address < max(p.end, p.address + 1):
+                return p.item.name, address - p.address
+        return None
+
+
+def items_of(obj: ObjectFile, target: Target) -> Tuple[List[Item], Dict[int, int]]:
+    """What an object needs placed, and where each code section's stubs start."""
+    items, stub_offsets = [], {}
+    for s in obj.sections:
+        size = s.size
+        if obj.stub_slots.get(s.index):
+            stub_offsets[s.index] = align_up(size, target.stub_align)
+            size = stub_offsets[s.index] + obj.stub_slots[s.index] * target.stub_size
+        items.append(Item(s.name, s.index, size, max(s.align, target.stub_align if s.index in stub_offsets else 1),
+                          s.perms))
+    if obj.needs_got:
+        items.append(Item(GOT, GOT, max(1, len(obj.got_symbols)) * target.pointer_size,
+                          target.pointer_size, "r"))
+    return items, stub_offsets
+
+
+class AddressSpace:
+    """The pages of the remote space that are taken, and by whom."""
+
+    def __init__(self, lo: int, hi: int):
+        self.lo, self.hi = lo, hi
+        self._ranges: Dict[object, List[Tuple[int, int]]] = {}
+
+    def reserve(self, owner, start: int, end: int) -> None:
+        """Take pages [start, end) for `owner` (rounded out to pages)."""
+        self._ranges.setdefault(owner, []).append((page_down(start), page_up(end)))
+
+    def release(self, owner) -> None:
+        """Give back everything `owner` holds."""
+        self._ranges.pop(owner, None)
+
+    def conflict(self, start: int, end: int, ignore=None) -> Optional[object]:
+        """The owner of any page in [start, end), or None."""
+        s, e = page_down(start), page_up(end)
+        for owner, ranges in self._ranges.items():
+            if owner is ignore:
+                continue
+            for a, b in ranges:
+                if a < e and s < b:
+                    return owner
+        return None
+
+    def find_free(self, size: int, start: Optional[int] = None) -> int:
+        """The lowest page-aligned address >= `start` with `size` free bytes."""
+        addr = page_up(start if start is not None else self.lo)
+        spans = sorted(r for rs in self._ranges.values() for r in rs)
+        for a, b in spans:
+            if b <= addr:
+                continue
+            if a >= addr + page_up(size):
+                break
+            addr = max(addr, b)
+        if addr + size > self.hi:
+            raise PlacementError(f"no {size:#x} free bytes left in the address space")
+        return addr
+
+
+# -- policies ---------------------------------------------------------------
+
+def _sequential(items: List[Item], start: int, gap) -> List[Placement]:
+    """Lay items out from `start` in the order given; `gap(item, cursor)` adds
+    free space.  Items with other permissions than the one before start on a
+    fresh page, so the process can protect each page as its items need."""
+    out, cursor, prev_perms = [], start, None
+    for item in items:
+        base = cursor + gap(item, cursor)
+        if prev_perms is not None and item.perms != prev_perms:
+            base = max(base, page_up(cursor))
+        base = align_up(base, item.align)
+        out.append(Placement(item, base))
+        cursor = base + item.size
+        prev_perms = item.perms
+    return out
+
+
+def packed(items: List[Item], space: AddressSpace, start: Optional[int] = None) -> List[Placement]:
+    """Items in object order, tightly, at the lowest free addresses."""
+    trial = _sequential(items, 0, lambda i, c: 0)
+    span = max((p.end for p in trial), default=0)
+    base = space.find_free(span + PAGE, start)
+    return [Placement(p.item, p.address + base) for p in trial]
+
+
+def absolute_limit(obj: ObjectFile, space: AddressSpace) -> int:
+    """The highest end address the object's absolute relocations allow.
+
+    A static small-model x86-64 object writes addresses into 32-bit fields
+    (R_X86_64_32S, `mov $sym, %edi`): its sections must lie below 2 GiB, as the
+    code model promises.  The fields say so; no architecture is named here.
+    """
+    limit = space.hi
+    for r in obj.relocations:
+        fld = r.howto.field
+        if r.howto.expr is Expr.ABS and fld is not None and fld.lo is not None and fld.hi < limit:
+            limit = fld.hi
+    return limit if limit == space.hi else limit - _ADDEND_ROOM
+
+
+_ADDEND_ROOM = 1 << 20
+
+
+def random_placement(items: List[Item], space: AddressSpace, window: int, rng: _random.Random,
+                     tries: int = 64, limit: Optional[int] = None) -> List[Placement]:
+    """Random order, random gaps, random bases (multiples of each item's
+    alignment, not only of pages), all inside one `window` (the code model's
+    reach) that ends below `limit`."""
+    top = min(space.hi, limit or space.hi)
+    window = min(window, top - space.lo)
+    need = sum(i.size + i.align for i in items) + 2 * PAGE * len(items)
+    if need > window:
+        raise PlacementError(f"the object needs about {need:#x} bytes, more than the code model's "
+                             f"reach of {window:#x}")
+    for _ in range(tries):
+        order = list(items)
+        rng.shuffle(order)
+        slack = window - need
+        budget = [slack]
+
+        def gap(item: Item, cursor: int) -> int:
+            roll = rng.random()
+            if roll < 0.4 or budget[0] <= 0:
+                g = rng.randrange(0, 64) * item.align if item.align < PAGE else 0
+            elif roll < 0.75:
+                g = rng.randrange(0, 4 * PAGE)
+            else:
+                g = int(budget[0] ** rng.random()) // max(1, len(order))
+            g = min(g, max(0, budget[0]))
+            budget[0] -= g
+            return g
+
+        # Start inside a random page at a random multiple of the first item's alignment.
+        first = rng.randrange(0, PAGE // max(1, min(PAGE, order[0].align))) * order[0].align if order else 0
+        rel = _sequential(order, first, gap)
+        span = page_up(max((p.end for p in rel), default=0))
+        if span > window:
+            continue
+        if top - span < space.lo:
+            continue
+        base = page_down(rng.randrange(space.lo, top - span + 1))
+        if base < space.lo:
+            base += PAGE
+        placed = [Placement(p.item, p.address + base) for p in rel]
+        if all(space.conflict(p.address, p.end) is None for p in placed if p.item.size):
+            return placed
+    raise PlacementError(f"could not find a free random window of {window:#x} bytes after {tries} tries")
+
+
+def explicit(items: List[Item], space: AddressSpace, mapping: Mapping[str, int]) -> List[Placement]:
+    """The named items at the given addresses; the rest packed in free space."""
+    names = {i.name for i in items}
+    for n in mapping:
+        if n not in names:
+            raise PlacementError(f"explicit placement names {n!r}, which the object does not have; "
+                                 f"it has: {', '.join(sorted(names))}")
+    fixed = [Placement(i, mapping[i.name]) for i in items if i.name in mapping]
+    rest = [i for i in items if i.name not in mapping]
+    tmp_owner = object()
+    for p in fixed:
+        space.reserve(tmp_owner, p.address, max(p.end, p.address + 1))
+    try:
+        placed = fixed + (packed(rest, space) if rest else [])
+    finally:
+        space.release(tmp_owner)
+    return placed
+
+
+def check(placed: Iterable[Placement], space: AddressSpace, ignore=None) -> None:
+    """Raise `PlacementError` for misalignment, overlap or out-of-space items."""
+    placed = sorted(placed, key=lambda p: p.address)
+    for p in placed:
+        if p.address % p.item.align:
+            raise PlacementError(f"{p.item.name} at {p.address:#x} is not aligned to {p.item.align}")
+        if not (space.lo <= p.address and p.end <= space.hi):
+            raise PlacementError(f"{p.item.name} at [{p.address:#x}, {p.end:#x}) lies outside the "
+                                 f"address space [{space.lo:#x}, {space.hi:#x})")
+        owner = space.conflict(p.address, p.end, ignore=ignore) if p.item.size else None
+        if owner is not None:
+            raise PlacementError(f"{p.item.name} at [{p.address:#x}, {p.end:#x}) overlaps pages "
+                                 f"already used by {owner}")
+    for a, b in zip(placed, placed[1:]):
+        if b.address < a.end:
+            raise PlacementError(f"{a.item.name} [{a.address:#x}, {a.end:#x}) overlaps "
+                                 f"{b.item.name} [{b.address:#x}, {b.end:#x})")
+
+
+def make_layout(obj: ObjectFile, target: Target, space: AddressSpace, policy: str = "random", *,
+                seed=None, rng: Optional[_random.Random] = None, mapping: Optional[Mapping[str, int]] = None,
+                code_model: str = "small", ignore=None) -> Layout:
+    """Place `obj` by `policy` ("random", "packed", "explicit") and check the result."""
+    items, stub_offsets = items_of(obj, target)
+    if policy == "random":
+        window = target.code_models.get(code_model)
+        if window is None:
+            raise PlacementError(f"target {target.name} has no code model {code_model!r}; "
+                                 f"it has {', '.join(target.code_models)}")
+        placed = random_placement(items, space, window, rng or _random.Random(seed),
+                                  limit=absolute_limit(obj, space))
+    elif policy == "packed":
+        placed = packed(items, space)
+    elif policy == "explicit":
+        placed = explicit(items, space, mapping or {})
+    else:
+        raise PlacementError(f"unknown placement policy {policy!r}; use random, packed or explicit")
+    check(placed, space, ignore=ignore)
+    return Layout(tuple(placed), policy, MappingProxyType(stub_offsets))

@@ -1,0 +1,253 @@
+"""ELF relocatable object -> `ObjectFile`: parsed once, immutable, plain Python.
+
+This is the only module that calls pyelftools.  Everything later (layout,
+link, process) works on the tuples made here, so relocating for a new
+placement never parses again.  REL addends are read from their fields here,
+once, through the target's field readers.
+"""
+from __future__ import annotations
+
+import io
+import struct
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping, Optional, Tuple
+
+from targets.base import GOT_BASE_EXPRS, GOT_SLOT_EXPRS, Expr, Howto, Target
+
+from .errors import BadObject, UnsupportedRelocation
+
+SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR = 0x1, 0x2, 0x4
+SHN_UNDEF, SHN_ABS, SHN_COMMON = 0, 0xFFF1, 0xFFF2
+
+
+@dataclass(frozen=True)
+class Section:
+    """An allocatable section: its bytes (None for NOBITS), size, alignment, permissions."""
+
+    index: int
+    name: str
+    size: int
+    align: int
+    data: Optional[bytes]
+    perms: str                    #: "r", "rw", "rx" or "rwx"
+
+    @property
+    def executable(self) -> bool:
+        """True for code."""
+        return "x" in self.perms
+
+    @property
+    def nobits(self) -> bool:
+        """True for .bss-like sections, which occupy memory but no file bytes."""
+        return self.data is None
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A symbol table entry.  `section` is a section index, or None for
+    undefined, absolute ("abs") and common ("common") symbols, which `kind` tells.
+    `value` has the Thumb bit stripped; `thumb` keeps it."""
+
+    index: int
+    name: str
+    binding: str                  #: "local", "global", "weak"
+    type: str                     #: "func", "object", "section", "notype", "file", ...
+    section: Optional[int]
+    kind: str                     #: "defined", "undefined", "abs", "common"
+    value: int
+    size: int
+    thumb: bool = False
+
+
+@dataclass(frozen=True)
+class Relocation:
+    """One relocation site: patch `section` at `offset` with `howto`, for
+    symbol `symbol` (an index; 0 means none) and addend `addend`."""
+
+    section: int
+    offset: int
+    type: int
+    symbol: int
+    addend: int
+    howto: Howto
+
+
+@dataclass(frozen=True)
+class ObjectFile:
+    """A parsed object: what the memory manager and the linker need, nothing more."""
+
+    name: str
+    target: str
+    sections: Tuple[Section, ...]                 #: the allocatable ones
+    symbols: Tuple[Symbol, ...]                   #: the whole table, index = position
+    relocations: Tuple[Relocation, ...]
+    got_symbols: Tuple[int, ...]                  #: symbols that need a GOT slot, in slot order
+    needs_got: bool
+    stub_slots: Mapping[int, int]                 #: code section -> most stubs its branches may need
+    by_name: Mapping[str, int] = field(default_factory=dict)   #: global/weak definitions
+
+    def __post_init__(self):
+        object.__setattr__(self, "_by_index", {s.index: s for s in self.sections})
+
+    def section(self, index: int) -> Section:
+        """The allocatable section with ELF index `index`."""
+        try:
+            return self._by_index[index]
+        except KeyError:
+            raise BadObject(f"{self.name}: no allocatable section with index {index}") from None
+
+    def section_named(self, name: str) -> Optional[Section]:
+        """The allocatable section called `name`, or None."""
+        for s in self.sections:
+            if s.name == name:
+                return s
+        return None
+
+
+def parse(data: bytes, target: Target, name: str = "<object>") -> ObjectFile:
+    """Parse ELF relocatable bytes for `target`, or raise `BadObject` /
+    `UnsupportedRelocation` naming what is wrong and where."""
+    from elftools.common.exceptions import ELFError
+    try:
+        return _parse(data, target, name)
+    except (BadObject, UnsupportedRelocation):
+        raise
+    except (ELFError, struct.error, ValueError, KeyError, IndexError, TypeError, AttributeError,
+            UnicodeDecodeError, AssertionError) as e:
+        raise BadObject(f"{name}: malformed or truncated ELF object ({type(e).__name__}: {e})") from None
+
+
+def _parse(data: bytes, target: Target, name: str) -> ObjectFile:
+    from elftools.elf.elffile import ELFFile
+    from elftools.elf.relocation import RelocationSection
+    from elftools.elf.sections import SymbolTableSection
+
+    if not data.startswith(b"\x7fELF"):
+        raise BadObject(f"{name}: not an ELF file (starts with {data[:4]!r})")
+    elf = ELFFile(io.BytesIO(data))
+    if elf.header["e_machine"] != target.elf_machine or elf.elfclass != target.elf_class:
+        raise BadObject(f"{name}: object is for {elf.header['e_machine']} ELFCLASS{elf.elfclass}, "
+                        f"not for target {target.name} ({target.elf_machine} ELFCLASS{target.elf_class})")
+    if not elf.little_endian:
+        raise BadObject(f"{name}: big-endian objects are not supported")
+    if elf.header["e_type"] != "ET_REL":
+        raise BadObject(f"{name}: expected a relocatable object (ET_REL), got {elf.header['e_type']}")
+    if len(data) < elf.header["e_shoff"] + elf.header["e_shnum"] * elf.header["e_shentsize"]:
+        raise BadObject(f"{name}: truncated: the section header table ends past the file's "
+                        f"{len(data)} bytes")
+
+    sections = []
+    raw = {}
+    for index, sec in enumerate(elf.iter_sections()):
+        if not sec["sh_flags"] & SHF_ALLOC:
+            continue
+        nobits = sec["sh_type"] == "SHT_NOBITS"
+        size = sec["sh_size"]
+        body = None if nobits else sec.data()
+        if body is not None and len(body) != size:
+            raise BadObject(f"{name}: section {sec.name} is truncated ({len(body)} of {size} bytes)")
+        flags = sec["sh_flags"]
+        perms = "r" + ("w" if flags & SHF_WRITE else "") + ("x" if flags & SHF_EXECINSTR else "")
+        sections.append(Section(index, sec.name, size, max(1, sec["sh_addralign"]), body, perms))
+        raw[index] = body
+    alloc = {s.index for s in sections}
+
+    symtab = next((s for s in elf.iter_sections() if isinstance(s, SymbolTableSection)), None)
+    symbols = []
+    if symtab is not None:
+        for i, sym in enumerate(symtab.iter_symbols()):
+            symbols.append(_symbol(i, sym, target, alloc))
+    by_name = {s.name: s.index for s in symbols
+               if s.binding in ("global", "weak") and s.kind != "undefined" and s.name}
+
+    relocations = []
+    for rsec in elf.iter_sections():
+        if not isinstance(rsec, RelocationSection):
+            continue
+        patched = rsec["sh_info"]
+        if patched not in alloc:
+            continue                     # debug info and the like are never loaded
+        body = raw[patched]
+        is_rela = rsec.is_RELA()
+        for rel in rsec.iter_relocations():
+            relocations.append(_relocation(rel, is_rela, patched, body, elf, target, symbols, name,
+                                           _section_name(elf, patched)))
+
+    got, seen, needs_got = [], set(), False
+    stubs: dict = {}
+    stub_keys = set()
+    for r in relocations:
+        expr = r.howto.expr
+        if expr in GOT_BASE_EXPRS:
+            needs_got = True
+        if expr in GOT_SLOT_EXPRS and r.symbol not in seen:
+            seen.add(r.symbol)
+            got.append(r.symbol)
+        if expr is Expr.BRANCH and (r.section, r.symbol, r.howto.stub_state) not in stub_keys:
+            stub_keys.add((r.section, r.symbol, r.howto.stub_state))
+            stubs[r.section] = stubs.get(r.section, 0) + 1
+    return ObjectFile(name, target.name, tuple(sections), tuple(symbols), tuple(relocations),
+                      tuple(got), needs_got or bool(got), MappingProxyType(stubs), MappingProxyType(by_name))
+
+
+def _section_name(elf, index: int) -> str:
+    return elf.get_section(index).name
+
+
+_BIND = {"STB_LOCAL": "local", "STB_GLOBAL": "global", "STB_WEAK": "weak"}
+
+
+def _symbol(i: int, sym, target: Target, alloc: set) -> Symbol:
+    shndx = sym["st_shndx"]
+    typ = sym["st_info"]["type"].replace("STT_", "").lower()
+    value = sym["st_value"]
+    thumb = False
+    if target.interworking and typ == "func" and value & 1:
+        thumb, value = True, value & ~1
+    if shndx == "SHN_UNDEF":
+        kind, section = "undefined", None
+    elif shndx == "SHN_ABS":
+        kind, section = "abs", None
+    elif shndx == "SHN_COMMON":
+        kind, section = "common", None
+    elif isinstance(shndx, int):
+        kind, section = "defined", shndx
+    else:
+        raise BadObject(f"symbol {sym.name!r} has an unsupported section index {shndx}")
+    if kind == "defined" and section not in alloc:
+        # A symbol in a non-allocated section (debug info) is never reached by loaded code.
+        section = None
+        kind = "unloaded"
+    return Symbol(i, sym.name, _BIND.get(sym["st_info"]["bind"], "global"), typ, section, kind,
+                  value, sym["st_size"], thumb)
+
+
+def _relocation(rel, is_rela, patched, body, elf, target, symbols, name, secname) -> Relocation:
+    from elftools.elf.descriptions import describe_reloc_type
+    type_ = rel["r_info_type"]
+    offset = rel["r_offset"]
+    sym = rel["r_info_sym"]
+    if sym >= len(symbols) and sym:
+        raise BadObject(f"{name}: relocation at {secname}+{offset:#x} names symbol #{sym}, "
+                        f"but the symbol table has {len(symbols)}")
+    howto = target.howto(type_)
+    symname = symbols[sym].name if sym else "(none)"
+    if howto is None:
+        tname = describe_reloc_type(type_, elf)
+        if tname.startswith("R_") is False or tname.isdigit():
+            tname = f"type {type_}"
+        raise UnsupportedRelocation(
+            f"{name}: unsupported relocation {tname} (type {type_}) for target {target.name} at "
+            f"{secname}+{offset:#x} against symbol {symname!r}", type_=type_, name=tname)
+    fld = howto.field
+    if fld is not None and (body is not None and offset + fld.size > len(body)):
+        raise BadObject(f"{name}: relocation {howto.name} at {secname}+{offset:#x} lies outside the "
+                        f"section ({len(body)} bytes)")
+    if is_rela:
+        addend = rel["r_addend"]
+    elif fld is not None and fld.addend is not None and body is not None:
+        addend = fld.addend(int.from_bytes(body[offset:offset + fld.size], "little"))
+    else:
+        addend = 0
+    return Relocation(patched, offset, type_, sym, addend, howto)

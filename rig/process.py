@@ -1,0 +1,398 @@
+"""The remote process: the only module that talks to Unicorn.
+
+Its contract is the one MCJIT's remote memory manager has, data only:
+map pages with permissions, write and read bytes, bind a host function to a
+remote address, call a function.  Addresses, bytes and permissions cross it;
+relocations and symbols never do (a `describe` callback turns an address into
+"symbol+offset" for fault reports).
+"""
+from __future__ import annotations
+
+import struct
+import time
+import weakref
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Sequence
+
+import unicorn
+from unicorn import UcError
+
+from targets.base import Target
+
+from . import callconv
+from .errors import (EmulationFault, HostFunctionError, InstructionBudgetExceeded, ProgramExit,
+                     RigError, SignatureError, TimeLimitExceeded)
+from .layout import PAGE, AddressSpace, page_up
+from .runtime.heap import Heap
+from .runtime.host import HostFunction
+from .signature import Signature
+
+_PROT = {"r": unicorn.UC_PROT_READ, "w": unicorn.UC_PROT_WRITE, "x": unicorn.UC_PROT_EXEC}
+SLOT = 16                      #: bytes per host-function slot
+_MEM_KIND = {
+    unicorn.UC_MEM_READ_UNMAPPED: "read from unmapped memory",
+    unicorn.UC_MEM_WRITE_UNMAPPED: "write to unmapped memory",
+    unicorn.UC_MEM_FETCH_UNMAPPED: "instruction fetch from unmapped memory",
+    unicorn.UC_MEM_READ_PROT: "read from protected memory",
+    unicorn.UC_MEM_WRITE_PROT: "write to read-only memory",
+    unicorn.UC_MEM_FETCH_PROT: "instruction fetch from non-executable memory",
+}
+_ERR_KIND = {
+    unicorn.UC_ERR_INSN_INVALID: "invalid instruction",
+    unicorn.UC_ERR_EXCEPTION: "CPU exception (trap, undefined instruction or division fault)",
+    unicorn.UC_ERR_READ_UNALIGNED: "unaligned read",
+    unicorn.UC_ERR_WRITE_UNALIGNED: "unaligned write",
+    unicorn.UC_ERR_FETCH_UNALIGNED: "unaligned instruction fetch",
+}
+
+
+def perms_bits(perms: str) -> int:
+    """Unicorn protection bits for "r", "rw", "rx", ..."""
+    bits = 0
+    for c in perms:
+        bits |= _PROT[c]
+    return bits
+
+
+@dataclass
+class CallResult:
+    """What one call returned and printed."""
+
+    value: object
+    stdout: bytes = b""
+    stderr: bytes = b""
+    elapsed: float = 0.0
+
+
+@dataclass
+class _Output:
+    stdout: bytearray = field(default_factory=bytearray)
+    stderr: bytearray = field(default_factory=bytearray)
+
+
+class Process:
+    """One Unicorn instance: memory, a stack with a guard page, a heap, host
+    functions behind trap slots, and calls under a budget."""
+
+    def __init__(self, target: Target, space: AddressSpace, *, stack_size: int = 1 << 20,
+                 heap_size: int = 16 << 20, host_slots: int = 1024):
+        self.target = target
+        self.space = space
+        self.regs = target.registers
+        self.ptr = target.pointer_size
+        self.uc = unicorn.Uc(target.uc_arch, target.uc_mode)
+        target.enable_fp(self.uc)
+        self.describe: Callable[[int], str] = lambda a: ""
+        self._cs: Dict[str, object] = {}
+        self._fault: Optional[tuple] = None
+        self._out = _Output()
+        self._current: Optional[str] = None
+
+        lo, hi = space.lo, space.hi
+        # Stack high, with an unmapped guard page below it; host slots and heap low.
+        self.stack_top = (hi - 16 * PAGE) & ~(PAGE - 1)
+        stack_lo = self.stack_top - page_up(stack_size)
+        space.reserve("the stack", stack_lo - PAGE, self.stack_top + PAGE)
+        self.uc.mem_map(stack_lo, self.stack_top - stack_lo, perms_bits("rw"))
+        self.guard = (stack_lo - PAGE, stack_lo)
+
+        self.host_base = space.find_free(host_slots * SLOT)
+        host_size = page_up(host_slots * SLOT)
+        space.reserve("the host functions", self.host_base, self.host_base + host_size)
+        self.uc.mem_map(self.host_base, host_size, perms_bits("rx"))
+        self.return_pad = self.host_base            # slot 0: where calls return to
+        self._slots: List[Optional[HostFunction]] = [None]
+        self._by_name: Dict[str, int] = {}
+        self._capacity = host_slots
+
+        heap_base = space.find_free(heap_size + PAGE, self.host_base + host_size + PAGE)
+        space.reserve("the heap", heap_base, heap_base + heap_size)
+        self.uc.mem_map(heap_base, page_up(heap_size), perms_bits("rw"))
+        self.heap = Heap(heap_base, heap_size)
+
+        me = weakref.ref(self)   # hooks must not keep the process alive (memory grows otherwise)
+        self.uc.hook_add(unicorn.UC_HOOK_MEM_INVALID,
+                         lambda uc, access, address, size, value, _: me()._on_bad_memory(access, address, size))
+        self.uc.hook_add(unicorn.UC_HOOK_CODE, lambda uc, address, size, _: me()._on_host(address),
+                         begin=self.host_base, end=self.host_base + host_size - 1)
+
+    # -- memory -------------------------------------------------------------
+
+    def map_pages(self, pages: Dict[int, str]) -> None:
+        """Map pages (page address -> permissions), contiguous runs at once."""
+        for start, size, perms in _runs(pages):
+            self.uc.mem_map(start, size, perms_bits(perms))
+
+    def unmap_pages(self, pages: Dict[int, str]) -> None:
+        """Unmap pages previously mapped with `map_pages`."""
+        for start, size, _ in _runs(pages):
+            self.uc.mem_unmap(start, size)
+
+    def write(self, address: int, data: bytes) -> None:
+        """Write bytes (regardless of page protections), or `EmulationFault`."""
+        try:
+            self.uc.mem_write(address, bytes(data))
+        except UcError:
+            raise EmulationFault(f"write of {len(data)} bytes at {address:#x}: memory not mapped",
+                                 kind="unmapped", address=address) from None
+
+    def read(self, address: int, size: int) -> bytes:
+        """Read bytes, or `EmulationFault`."""
+        try:
+            return bytes(self.uc.mem_read(address, size))
+        except UcError:
+            raise EmulationFault(f"read of {size} bytes at {address:#x}: memory not mapped",
+                                 kind="unmapped", address=address) from None
+
+    def read_cstring(self, address: int, limit: int = 1 << 20) -> bytes:
+        """The NUL-terminated string at `address` (without the NUL)."""
+        out = bytearray()
+        while len(out) < limit:
+            chunk = self.read(address, min(PAGE - (address % PAGE), limit - len(out)))
+            end = chunk.find(b"\0")
+            if end >= 0:
+                out += chunk[:end]
+                return bytes(out)
+            out += chunk
+            address += len(chunk)
+        raise HostFunctionError(f"string at {address - len(out):#x} has no NUL within {limit} bytes")
+
+    # -- host functions ------------------------------------------------------
+
+    def bind(self, fn: HostFunction) -> int:
+        """The remote address of host function `fn` (a slot is made on first use)."""
+        idx = self._by_name.get(fn.name)
+        if idx is None or self._slots[idx] is not fn:
+            if idx is None:
+                if len(self._slots) >= self._capacity:
+                    raise HostFunctionError(f"no free host slot for {fn.name!r} ({self._capacity} in use)")
+                idx = len(self._slots)
+                self._slots.append(fn)
+                self._by_name[fn.name] = idx
+                self.uc.mem_write(self.host_base + idx * SLOT, self.target.host_slot)
+            self._slots[idx] = fn
+        return self.host_base + idx * SLOT
+
+    def _on_host(self, address: int) -> None:
+        idx, rem = divmod(address - self.host_base, SLOT)
+        if rem or idx == 0 or idx >= len(self._slots):
+            return
+        fn = self._slots[idx]
+        self._current = fn.name
+        try:
+            alloc = callconv.ArgAllocator(self.target.cc, self.ptr)
+            args = [self._read_arg(alloc, t, False) for t in fn.signature.params]
+            if fn.signature.variadic:
+                args.append(_VarArgs(self, alloc))
+            result = fn.impl(self, *args)
+            self._write_result(fn.signature, result, fn.name)
+        finally:
+            self._current = None
+
+    def _stack_args_base(self) -> int:
+        sp = self.uc.reg_read(self.regs[self.target.cc.stack_pointer])
+        return sp + (self.ptr if self.target.cc.return_address is None else 0)
+
+    def _read_arg(self, alloc, t, variadic: bool):
+        locs = alloc.next(t, variadic)
+        pieces = []
+        for loc in locs:
+            if loc.reg is not None:
+                pieces.append(self.uc.reg_read(self.regs[loc.reg]))
+            else:
+                pieces.append(int.from_bytes(self.read(self._stack_args_base() + loc.offset, loc.size),
+                                             "little"))
+        if variadic and t.kind == "float" and t.size == 4:
+            t = callconv.VARARG_TYPES["f64"]
+        return callconv.from_raw(callconv.join(pieces, locs), t, self.ptr)
+
+    def _write_result(self, sig: Signature, result, name: str) -> None:
+        if not sig.result:
+            return
+        values = result if len(sig.result) > 1 else (result,)
+        if len(values) != len(sig.result):
+            raise HostFunctionError(f"host function {name} returned {len(values)} values for {sig}")
+        for t, v, locs in zip(sig.result, values,
+                              callconv.result_locations(self.target.cc, sig.result, self.ptr)):
+            if t.kind == "int" and isinstance(v, int):
+                v &= (1 << (8 * t.byte_size(self.ptr))) - 1
+            try:
+                bits = callconv.to_bits(v, t, self.ptr)
+            except SignatureError as e:
+                raise HostFunctionError(f"host function {name} returned {v!r}: {e}") from None
+            for loc, piece in callconv.split(bits, locs):
+                self.uc.reg_write(self.regs[loc.reg], piece)
+
+    # -- HostContext for the runtime --------------------------------------------
+
+    @property
+    def pointer_size(self) -> int:
+        """Bytes in a pointer on the target."""
+        return self.ptr
+
+    def output(self, stream: int, data: bytes) -> None:
+        """Append to the captured stdout (1) or stderr (2)."""
+        (self._out.stderr if stream == 2 else self._out.stdout).extend(data)
+
+    def exit(self, status: int):
+        """End the program as `exit(status)` does."""
+        raise ProgramExit(f"the program called exit({status})", status=status & 0xFF)
+
+    def abort(self):
+        """End the program as `abort()` does (SIGABRT: status 134)."""
+        raise ProgramExit("the program called abort()", status=128 + 6)
+
+    # -- calls -------------------------------------------------------------------
+
+    def call(self, address: int, thumb: bool, sig: Signature, args: Sequence, *,
+             budget: int = 50_000_000, timeout: float = 10.0) -> CallResult:
+        """Call the function at `address` with `args` per `sig`; its value and output."""
+        cc = self.target.cc
+        if len(args) != len(sig.params) and not (sig.variadic and len(args) >= len(sig.params)):
+            raise SignatureError(f"{sig} takes {len(sig.params)} arguments, got {len(args)}")
+        self._out = _Output()
+        self._fault = None
+        alloc = callconv.ArgAllocator(cc, self.ptr)
+        regs, stack = [], []
+        for i, a in enumerate(args):
+            t = sig.params[i] if i < len(sig.params) else _vararg_type(a)
+            locs = alloc.next(t, i >= len(sig.params))
+            bits = callconv.to_bits(a, t, self.ptr)
+            for loc, piece in callconv.split(bits, locs):
+                (regs if loc.reg else stack).append((loc, piece))
+        area = -(-alloc.stack // 16) * 16
+        args_base = (self.stack_top - area - 64) & ~15
+        for loc, piece in stack:
+            self.write(args_base + loc.offset, piece.to_bytes(loc.size, "little"))
+        sp = args_base
+        if cc.return_address is None:
+            sp -= self.ptr
+            self.write(sp, self.return_pad.to_bytes(self.ptr, "little"))
+        else:
+            self.uc.reg_write(self.regs[cc.return_address], self.return_pad)
+        self.uc.reg_write(self.regs[cc.stack_pointer], sp)
+        for loc, piece in regs:
+            self.uc.reg_write(self.regs[loc.reg], piece)
+        if cc.float_count_reg:
+            self.uc.reg_write(self.regs[cc.float_count_reg], alloc.nfp)
+
+        t0 = time.perf_counter()
+        try:
+            self.uc.emu_start(address | int(thumb), self.return_pad, timeout=int(timeout * 1e6), count=budget)
+        except UcError as e:
+            raise self._fault_error(e) from None
+        except ProgramExit as e:
+            e.stdout, e.stderr = bytes(self._out.stdout), bytes(self._out.stderr)
+            raise
+        except RigError as e:
+            if self._current:
+                e.args = (f"in host function {self._current}: {e}",)
+            raise
+        elapsed = time.perf_counter() - t0
+        pc = self.uc.reg_read(self.regs[self.target.pc])
+        if pc != self.return_pad:
+            where = self._where(pc)
+            if elapsed >= timeout * 0.95:
+                raise TimeLimitExceeded(f"the call ran past its {timeout:g} s limit; stopped at {where}")
+            raise InstructionBudgetExceeded(f"the call ran past its budget of {budget} instructions; "
+                                            f"stopped at {where}")
+        value = self._read_result(sig)
+        return CallResult(value, bytes(self._out.stdout), bytes(self._out.stderr), elapsed)
+
+    def _read_result(self, sig: Signature):
+        if not sig.result:
+            return None
+        out = []
+        for t, locs in zip(sig.result, callconv.result_locations(self.target.cc, sig.result, self.ptr)):
+            pieces = [self.uc.reg_read(self.regs[loc.reg]) for loc in locs]
+            out.append(callconv.from_raw(callconv.join(pieces, locs), t, self.ptr))
+        return out[0] if len(out) == 1 else tuple(out)
+
+    # -- faults --------------------------------------------------------------------
+
+    def _on_bad_memory(self, access: int, address: int, size: int) -> bool:
+        self._fault = (access, address, size)
+        return False
+
+    def _where(self, pc: int) -> str:
+        name = self.describe(pc)
+        return f"PC {pc:#x}" + (f" ({name})" if name else "")
+
+    def disassemble(self, pc: int) -> str:
+        """The instruction at `pc` as capstone prints it, or a note why not."""
+        import capstone
+        state = self.target.state_of(self.uc)
+        cs = self._cs.get(state)
+        if cs is None:
+            cs = self._cs[state] = capstone.Cs(self.target.cs_arch, self.target.cs_modes.get(state, self.target.cs_mode))
+        try:
+            code = bytes(self.uc.mem_read(pc, 16))
+        except UcError:
+            return "(no code mapped there)"
+        for insn in cs.disasm(code, pc, 1):
+            return f"{insn.bytes.hex()}  {insn.mnemonic} {insn.op_str}".strip()
+        return f"{code[:4].hex()}  (not a valid instruction)"
+
+    def registers(self) -> Dict[str, int]:
+        """The target's fault registers, read now."""
+        return {r: self.uc.reg_read(self.regs[r]) for r in self.target.fault_registers}
+
+    def _fault_error(self, e: UcError) -> EmulationFault:
+        pc = self.uc.reg_read(self.regs[self.target.pc])
+        regs = self.registers()
+        address = None
+        if self._fault is not None:
+            access, address, size = self._fault
+            kind = _MEM_KIND.get(access, "memory fault")
+            if self.guard[0] <= address < self.guard[1]:
+                kind = "stack overflow (" + kind + " in the guard page)"
+            what = f"{kind} at {address:#x} ({size} bytes)"
+            here = self.describe(address)
+            if here:
+                what += f" [{here}]"
+        else:
+            kind = _ERR_KIND.get(e.errno, f"emulation error: {e}")
+            what = kind
+        insn = self.disassemble(pc)
+        reg_text = " ".join(f"{k}={v:#x}" for k, v in regs.items())
+        return EmulationFault(f"{what} at {self._where(pc)}: {insn}\n  registers: {reg_text}",
+                              kind=kind, pc=pc, address=address, registers=regs)
+
+    def close(self) -> None:
+        """Release the emulator's memory now rather than at garbage collection."""
+        uc, self.uc = self.uc, None
+        if uc is not None:
+            for start, end, _ in list(uc.mem_regions()):
+                uc.mem_unmap(start, end - start + 1)
+
+
+class _VarArgs:
+    """The variadic arguments of a host call, read in order."""
+
+    def __init__(self, proc: Process, alloc):
+        self._proc, self._alloc = proc, alloc
+
+    def next(self, type_name: str):
+        """The next variadic argument as `type_name`."""
+        t = callconv.VARARG_TYPES.get(type_name)
+        if t is None:
+            raise HostFunctionError(f"unknown variadic type {type_name!r}")
+        return self._proc._read_arg(self._alloc, t, True)
+
+
+def _vararg_type(value):
+    return callconv.VARARG_TYPES["f64" if isinstance(value, float) else "i64"]
+
+
+def _runs(pages: Dict[int, str]):
+    run = None
+    for page in sorted(pages):
+        perms = pages[page]
+        if run and run[0] + run[1] == page and run[2] == perms:
+            run[1] += PAGE
+        else:
+            if run:
+                yield tuple(run)
+            run = [page, PAGE, perms]
+    if run:
+        yield tuple(run)

@@ -1,0 +1,79 @@
+"""The contract between a host function and the remote process.
+
+A `HostFunction` is what MCJIT's `getSymbolAddress` hands out for an
+external: a name, a C signature and a Python callable.  The process decodes
+the arguments per the target's calling convention, calls
+``impl(ctx, *args)`` (variadic functions get a `VarArgs` as the last
+argument), and encodes the result.  The callable sees the remote process only
+through the `HostContext`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+from ..signature import Signature, parse
+
+
+class VarArgs(Protocol):
+    """The variadic arguments of one call, read in order like a C `va_list`."""
+
+    def next(self, type_name: str):
+        """The next argument as `type_name` ("i32", "u64", "ptr", "size", "f64", ...)."""
+
+
+class Heap(Protocol):
+    """The allocator for `malloc` and friends inside the remote space."""
+
+    def allocate(self, size: int, align: int = 16) -> int: ...
+    def release(self, address: int) -> None: ...
+    def size_of(self, address: int) -> int: ...
+
+
+class HostContext(Protocol):
+    """What a host function may do to the remote process."""
+
+    pointer_size: int
+    heap: Heap
+
+    def read(self, address: int, size: int) -> bytes: ...
+    def write(self, address: int, data: bytes) -> None: ...
+    def read_cstring(self, address: int, limit: int = 1 << 20) -> bytes: ...
+    def output(self, stream: int, data: bytes) -> None: ...
+    def exit(self, status: int): ...
+    def abort(self): ...
+
+
+@dataclass(frozen=True)
+class HostFunction:
+    """A Python function callable from remote code under `name`."""
+
+    name: str
+    signature: Signature
+    impl: Callable[..., object]
+    doc: str = ""
+
+    @classmethod
+    def of(cls, name: str, signature: str, impl: Callable[..., object], doc: str = "") -> "HostFunction":
+        """Build one from a signature string such as ``"ptr(ptr, ptr, size)"``."""
+        return cls(name, parse(signature), impl, doc or (impl.__doc__ or "").strip())
+
+
+def host(signature: str, *names: str):
+    """Decorator collecting a runtime function under one or more C names."""
+    def wrap(fn):
+        fn.__rig_host__ = (signature, names or (fn.__name__,))
+        return fn
+    return wrap
+
+
+def collect(namespace: dict) -> dict:
+    """Every function decorated with `host` in a module namespace, by C name."""
+    out = {}
+    for fn in list(namespace.values()):
+        spec = getattr(fn, "__rig_host__", None)
+        if spec:
+            sig, names = spec
+            for n in names:
+                out[n] = HostFunction.of(n, sig, fn)
+    return out

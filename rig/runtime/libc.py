@@ -1,0 +1,352 @@
+"""The C library functions remote code may call, as host functions.
+
+Memory and strings are read and written through the `HostContext`; the
+allocator is ``ctx.heap``; output goes to ``ctx.output(stream, data)`` with
+stream 1 for stdout and 2 for stderr.
+
+Streams: ``FILE *`` values are opaque to the rig and no ``stdout``/``stderr``
+data symbols exist yet, so the stream-taking functions (fprintf, fputs,
+fputc, putc, fwrite, fflush) treat a stream pointer equal to 2 as stderr and
+any other value as stdout.
+
+Output is unbuffered, so ``fflush`` has nothing to do.  `printf` and friends
+return the number of bytes written.
+"""
+from __future__ import annotations
+
+from .host import HostContext, VarArgs, host
+from .printf import format_printf
+
+STDOUT = 1
+STDERR = 2
+
+
+def _stream(stream: int) -> int:
+    """The output stream a FILE* argument stands for (see the module doc)."""
+    return STDERR if stream == STDERR else STDOUT
+
+
+def _read_bounded(ctx: HostContext, address: int, limit: int) -> bytes:
+    """The string at `address` up to its NUL or `limit` bytes, whichever is first.
+
+    Reads in chunks that never cross a 64-byte boundary, so an unterminated
+    buffer right below an unmapped page is never read past its end."""
+    out = bytearray()
+    while len(out) < limit:
+        chunk = ctx.read(address + len(out), min(64 - (address + len(out)) % 64, limit - len(out)))
+        nul = chunk.find(0)
+        if nul >= 0:
+            return bytes(out + chunk[:nul])
+        out += chunk
+    return bytes(out)
+
+
+def _format(ctx: HostContext, fmt: int, va: VarArgs) -> bytes:
+    return format_printf(ctx.read_cstring(fmt), va, ctx.read_cstring, ctx.pointer_size)
+
+
+def _signed32(value: int) -> int:
+    value &= 0xFFFFFFFF
+    return value - (1 << 32) if value >> 31 else value
+
+
+# --- memory -----------------------------------------------------------------
+
+@host("ptr(ptr, ptr, size)", "memcpy", "memmove")
+def memcpy(ctx: HostContext, dest: int, src: int, n: int) -> int:
+    """Copy `n` bytes from `src` to `dest`; overlap is fine (the whole source
+    is read before anything is written), so this is also memmove."""
+    if n:
+        ctx.write(dest, ctx.read(src, n))
+    return dest
+
+
+@host("ptr(ptr, i32, size)")
+def memset(ctx: HostContext, dest: int, c: int, n: int) -> int:
+    """Fill `n` bytes at `dest` with the byte `c`."""
+    if n:
+        ctx.write(dest, bytes([c & 0xFF]) * n)
+    return dest
+
+
+@host("i32(ptr, ptr, size)")
+def memcmp(ctx: HostContext, a: int, b: int, n: int) -> int:
+    """Compare `n` bytes as unsigned chars: the difference of the first pair
+    that differs, or 0."""
+    if not n:
+        return 0
+    return _compare(ctx.read(a, n), ctx.read(b, n))
+
+
+def _compare(x: bytes, y: bytes) -> int:
+    """strcmp of two byte strings already cut at their NUL (or limit)."""
+    for p, q in zip(x, y):
+        if p != q:
+            return p - q
+    # One is a prefix of the other: the shorter one ends with a NUL (0).
+    return (x[len(y)] if len(x) > len(y) else 0) - (y[len(x)] if len(y) > len(x) else 0)
+
+
+# --- strings ----------------------------------------------------------------
+
+@host("size(ptr)")
+def strlen(ctx: HostContext, s: int) -> int:
+    """The length of the NUL-terminated string at `s`."""
+    return len(ctx.read_cstring(s))
+
+
+@host("size(ptr, size)")
+def strnlen(ctx: HostContext, s: int, n: int) -> int:
+    """The length of the string at `s`, at most `n`."""
+    return len(_read_bounded(ctx, s, n))
+
+
+@host("i32(ptr, ptr)")
+def strcmp(ctx: HostContext, a: int, b: int) -> int:
+    """Compare two strings as unsigned chars."""
+    return _compare(ctx.read_cstring(a), ctx.read_cstring(b))
+
+
+@host("i32(ptr, ptr, size)")
+def strncmp(ctx: HostContext, a: int, b: int, n: int) -> int:
+    """Compare at most `n` characters of two strings."""
+    return _compare(_read_bounded(ctx, a, n), _read_bounded(ctx, b, n))
+
+
+@host("ptr(ptr, ptr)")
+def strcpy(ctx: HostContext, dest: int, src: int) -> int:
+    """Copy the string at `src` with its NUL to `dest`."""
+    ctx.write(dest, ctx.read_cstring(src) + b"\0")
+    return dest
+
+
+@host("ptr(ptr, ptr, size)")
+def strncpy(ctx: HostContext, dest: int, src: int, n: int) -> int:
+    """Copy at most `n` bytes of `src` to `dest`, padding with NULs up to `n`
+    (and, as in C, not terminating when `src` is `n` bytes or longer)."""
+    if n:
+        ctx.write(dest, _read_bounded(ctx, src, n).ljust(n, b"\0"))
+    return dest
+
+
+@host("ptr(ptr, ptr)")
+def strcat(ctx: HostContext, dest: int, src: int) -> int:
+    """Append the string at `src` to the one at `dest`."""
+    ctx.write(dest + len(ctx.read_cstring(dest)), ctx.read_cstring(src) + b"\0")
+    return dest
+
+
+@host("ptr(ptr, i32)")
+def strchr(ctx: HostContext, s: int, c: int) -> int:
+    """The first occurrence of the byte `c` in the string at `s` (the NUL
+    itself counts, so strchr(s, 0) finds the end), or NULL."""
+    text = ctx.read_cstring(s) + b"\0"
+    i = text.find(c & 0xFF)
+    return s + i if i >= 0 else 0
+
+
+@host("ptr(ptr, i32)")
+def strrchr(ctx: HostContext, s: int, c: int) -> int:
+    """The last occurrence of the byte `c` in the string at `s`, or NULL."""
+    text = ctx.read_cstring(s) + b"\0"
+    i = text.rfind(c & 0xFF)
+    return s + i if i >= 0 else 0
+
+
+@host("i32(ptr)")
+def atoi(ctx: HostContext, s: int) -> int:
+    """The decimal integer at the start of the string at `s` (after blanks,
+    with an optional sign), 0 if none; wraps to 32 bits on overflow."""
+    text = ctx.read_cstring(s).lstrip(b" \t\n\v\f\r")
+    sign = -1 if text[:1] == b"-" else 1
+    if text[:1] in (b"-", b"+"):
+        text = text[1:]
+    digits = len(text) - len(text.lstrip(b"0123456789"))
+    return _signed32(sign * int(text[:digits] or b"0"))
+
+
+@host("i32(i32)", "abs")
+def abs_int(ctx: HostContext, x: int) -> int:
+    """|x|; abs(INT_MIN) wraps to INT_MIN as on real hardware."""
+    return _signed32(x if x >= 0 else -x)
+
+
+@host("ssize(ssize)")
+def labs(ctx: HostContext, x: int) -> int:
+    """|x| for a long; the most negative long wraps to itself."""
+    bits = 8 * ctx.pointer_size
+    value = (x if x >= 0 else -x) & ((1 << bits) - 1)
+    return value - (1 << bits) if value >> (bits - 1) else value
+
+
+@host("i64(i64)")
+def llabs(ctx: HostContext, x: int) -> int:
+    """|x| for a long long; INT64_MIN wraps to itself."""
+    return x if x >= 0 or x == -(1 << 63) else -x
+
+
+# --- allocation -------------------------------------------------------------
+
+@host("ptr(size)")
+def malloc(ctx: HostContext, size: int) -> int:
+    """A new block of `size` bytes (contents unspecified), or NULL."""
+    return ctx.heap.allocate(size)
+
+
+@host("ptr(size, size)")
+def calloc(ctx: HostContext, count: int, size: int) -> int:
+    """A zeroed block of `count * size` bytes, or NULL (also on overflow)."""
+    total = count * size
+    if total >> (8 * ctx.pointer_size):
+        return 0
+    address = ctx.heap.allocate(total)
+    if address and total:
+        ctx.write(address, bytes(total))
+    return address
+
+
+@host("ptr(ptr, size)")
+def realloc(ctx: HostContext, address: int, size: int) -> int:
+    """Resize the block at `address`, moving it if need be.
+
+    realloc(NULL, n) is malloc(n); realloc(p, 0) frees p and returns NULL
+    (glibc's behaviour); on failure the old block stays valid and NULL is
+    returned."""
+    if address == 0:
+        return ctx.heap.allocate(size)
+    old = ctx.heap.size_of(address)
+    if size == 0:
+        ctx.heap.release(address)
+        return 0
+    new = ctx.heap.allocate(size)
+    if new == 0:
+        return 0
+    keep = min(old, size)
+    if keep:
+        ctx.write(new, ctx.read(address, keep))
+    ctx.heap.release(address)
+    return new
+
+
+@host("ptr(size, size)")
+def aligned_alloc(ctx: HostContext, align: int, size: int) -> int:
+    """A block of `size` bytes aligned to `align` (a power of two), or NULL."""
+    if align == 0 or align & (align - 1):
+        return 0
+    return ctx.heap.allocate(size, align)
+
+
+@host("i32(ptr, size, size)")
+def posix_memalign(ctx: HostContext, out: int, align: int, size: int) -> int:
+    """Store a block of `size` bytes aligned to `align` at `*out`: 0 on
+    success, EINVAL (22) for a bad alignment, ENOMEM (12) when out of memory."""
+    if align < ctx.pointer_size or align & (align - 1):
+        return 22
+    address = ctx.heap.allocate(size, align)
+    if not address:
+        return 12
+    ctx.write(out, address.to_bytes(ctx.pointer_size, "little"))
+    return 0
+
+
+@host("void(ptr)")
+def free(ctx: HostContext, address: int) -> None:
+    """Release a block; free(NULL) does nothing, anything else that is not a
+    live block raises `rig.errors.HostFunctionError`."""
+    ctx.heap.release(address)
+
+
+# --- output -----------------------------------------------------------------
+
+@host("i32(i32)")
+def putchar(ctx: HostContext, c: int) -> int:
+    """Write the byte `c` to stdout; returns it as an unsigned char."""
+    ctx.output(STDOUT, bytes([c & 0xFF]))
+    return c & 0xFF
+
+
+@host("i32(i32, ptr)", "fputc", "putc")
+def fputc(ctx: HostContext, c: int, stream: int) -> int:
+    """Write the byte `c` to `stream`; returns it as an unsigned char."""
+    ctx.output(_stream(stream), bytes([c & 0xFF]))
+    return c & 0xFF
+
+
+@host("i32(ptr)")
+def puts(ctx: HostContext, s: int) -> int:
+    """Write the string at `s` and a newline to stdout; returns the byte count."""
+    data = ctx.read_cstring(s) + b"\n"
+    ctx.output(STDOUT, data)
+    return len(data)
+
+
+@host("i32(ptr, ptr)")
+def fputs(ctx: HostContext, s: int, stream: int) -> int:
+    """Write the string at `s` (no newline) to `stream`; returns the byte count."""
+    data = ctx.read_cstring(s)
+    ctx.output(_stream(stream), data)
+    return len(data)
+
+
+@host("size(ptr, size, size, ptr)")
+def fwrite(ctx: HostContext, data: int, size: int, count: int, stream: int) -> int:
+    """Write `count` items of `size` bytes to `stream`; returns `count`."""
+    if size and count:
+        ctx.output(_stream(stream), ctx.read(data, size * count))
+        return count
+    return 0
+
+
+@host("i32(ptr)")
+def fflush(ctx: HostContext, stream: int) -> int:
+    """Nothing to do: output is unbuffered.  Returns 0."""
+    return 0
+
+
+@host("i32(ptr, ...)")
+def printf(ctx: HostContext, fmt: int, va: VarArgs) -> int:
+    """Formatted output to stdout; returns the number of bytes written."""
+    data = _format(ctx, fmt, va)
+    ctx.output(STDOUT, data)
+    return len(data)
+
+
+@host("i32(ptr, ptr, ...)")
+def fprintf(ctx: HostContext, stream: int, fmt: int, va: VarArgs) -> int:
+    """Formatted output to `stream`; returns the number of bytes written."""
+    data = _format(ctx, fmt, va)
+    ctx.output(_stream(stream), data)
+    return len(data)
+
+
+@host("i32(ptr, ptr, ...)")
+def sprintf(ctx: HostContext, dest: int, fmt: int, va: VarArgs) -> int:
+    """Formatted output into `dest`, NUL-terminated; returns its length."""
+    data = _format(ctx, fmt, va)
+    ctx.write(dest, data + b"\0")
+    return len(data)
+
+
+@host("i32(ptr, size, ptr, ...)")
+def snprintf(ctx: HostContext, dest: int, n: int, fmt: int, va: VarArgs) -> int:
+    """Formatted output into `dest`, at most `n` bytes including the NUL;
+    returns the length the whole output would have had."""
+    data = _format(ctx, fmt, va)
+    if n:
+        ctx.write(dest, data[:n - 1] + b"\0")
+    return len(data)
+
+
+# --- process ----------------------------------------------------------------
+
+@host("void(i32)", "exit", "_exit", "_Exit")
+def exit_program(ctx: HostContext, status: int) -> None:
+    """End the program with `status` (raises `ProgramExit` via the context)."""
+    ctx.exit(status)
+
+
+@host("void()")
+def abort(ctx: HostContext) -> None:
+    """End the program as killed by SIGABRT (via the context)."""
+    ctx.abort()
+
