@@ -47,8 +47,8 @@ class Options:
 
 def source_kind(data: bytes) -> str:
     """"object", "bitcode" or "ir", from the content."""
-    if data.startswith(ELF_MAGIC):
-        return "object"
+    if data[:1] == b"\x7f" and ELF_MAGIC.startswith(data[:4]):
+        return "object"           # a truncated ELF header is still meant as an object
     if data[:4] in _BITCODE_MAGICS:
         return "bitcode"
     return "ir"
@@ -57,6 +57,8 @@ def source_kind(data: bytes) -> str:
 _llvm_ready = False
 _llvm_lock = threading.Lock()
 _memory: dict = {}
+#: Part of every cache key: bump it when what `_emit` produces changes.
+_CACHE_VERSION = "rig-compile-2"
 
 
 def _llvm():
@@ -80,7 +82,7 @@ def _cache_dir() -> Optional[Path]:
 def _key(data: bytes, target: Target, opts: Options) -> str:
     import llvmlite
     h = hashlib.sha256()
-    for part in (llvmlite.__version__, target.triple, opts.reloc, opts.code_model, str(opts.opt)):
+    for part in (_CACHE_VERSION, llvmlite.__version__, target.triple, opts.reloc, opts.code_model, str(opts.opt)):
         h.update(part.encode() + b"\0")
     h.update(data)
     return h.hexdigest()
@@ -124,6 +126,10 @@ def compile_source(data: Union[str, bytes], target: Target, opts: Options = Opti
 def _emit(data: bytes, kind: str, target: Target, opts: Options, name: str) -> bytes:
     llvm = _llvm()
     if kind == "ir":
+        if b"\0" in data:
+            # LLVM would stop reading at the NUL and accept an empty module.
+            raise CompileError(f"{name}: neither an ELF object, LLVM bitcode nor LLVM IR text "
+                               f"(binary data starting {data[:8]!r})")
         text = data.decode("utf-8", errors="replace")
         if re.search(r"^\s*module\s+asm\b", text, re.M) or "asm sideeffect" in text or " asm " in text:
             # llvmlite has only the host's asm parser; for other targets LLVM

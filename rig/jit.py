@@ -255,11 +255,10 @@ class Jit:
             raise PlacementError(f"module {mod.name} has no section {section!r}; it has {', '.join(mapping)}")
         mapping[section] = address
         new = _layout.make_layout(mod.object, self.target, self.space, "explicit", mapping=mapping, ignore=mod)
-        contents = self._contents(mod)
+        image = _link.link(mod.object, new, self.target, self.resolve, self._contents(mod))
         old_layout, old_image = mod.layout, mod.image
-        mod.layout, mod.image = new, None
+        mod.layout, mod.image = new, image          # others now resolve to the new addresses
         try:
-            mod.image = _link.link(mod.object, new, self.target, self.resolve, contents)
             others = [(m, _link.link(m.object, m.layout, self.target, self.resolve, self._contents(m)))
                       for m in self.modules if m is not mod]
         except RigError:

@@ -90,7 +90,9 @@ def _convert(spec: bytes, conv: str, flags: str, width: int, prec: Optional[int]
     if conv == "c":
         value = va.next("i32")
         if length == "l":                 # wint_t: write the character as UTF-8
-            body = chr(value & 0x1FFFFF).encode("utf-8", "surrogatepass")
+            if not 0 <= value < 0x110000:
+                raise HostFunctionError(f"printf: {spec!r}: {value:#x} is not a character")
+            body = chr(value).encode("utf-8", "surrogatepass")
         else:
             body = bytes([value & 0xFF])
         return _pad(b"", body, flags, width, zero_ok=False)

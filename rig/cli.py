@@ -1,0 +1,217 @@
+"""The `rig` command: parse, call the API, print.  No logic of its own."""
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import List, Optional
+
+from . import corpus, runner
+from .corpus import ALL_TARGETS, Call, Program
+from .errors import RigError
+
+
+def _console():
+    from rich.console import Console
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _targets(text: str) -> List[str]:
+    return list(ALL_TARGETS) if text == "all" else [t.strip() for t in text.split(",") if t.strip()]
+
+
+def _relocs(text: str) -> List[str]:
+    return ["static", "pic"] if text == "both" else [text]
+
+
+def _program(path: str, entry: Optional[str], args: List[str]) -> Program:
+    prog = corpus.load(path) if path.endswith(".ll") else Program(Path(path), "", ())
+    if not prog.source:
+        try:
+            prog = Program(Path(path), "", (), source=Path(path).read_bytes())
+        except OSError as e:
+            raise RigError(f"cannot read {path}: {e.strerror}") from None
+    if entry or not prog.calls:
+        values = []
+        for a in args:
+            try:
+                values.append(ast.literal_eval(a))
+            except (ValueError, SyntaxError):
+                raise RigError(f"argument {a!r} is not a number") from None
+        call = Call(entry or "main", tuple(values), "==", None, 0)
+        prog = Program(prog.path, prog.description, (call,), prog.relocs, ALL_TARGETS, prog.source)
+    return prog
+
+
+def cmd_run(ns) -> int:
+    """rig run: every target x relocation model x placement; compare."""
+    prog = _program(ns.program, ns.entry, ns.args)
+    all_trials = []
+    for target in _targets(ns.target):
+        if target not in prog.targets:
+            continue
+        for reloc in _relocs(ns.reloc):
+            all_trials.extend(runner.run_trials(prog, target, placements=ns.placements, seed=ns.seed,
+                                                reloc=reloc, opt=ns.opt))
+    problems = runner.disagreements(all_trials)
+    failed = [t for t in all_trials if not t.ok]
+    if ns.json:
+        print(json.dumps({"program": str(prog.path), "trials": [t.as_dict() for t in all_trials],
+                          "disagreements": problems, "ok": not failed and not problems}, indent=2))
+    else:
+        _print_run(prog, all_trials, problems, ns.placements)
+    return 1 if failed or problems or not all_trials else 0
+
+
+def _print_run(prog: Program, trials, problems, placements: int) -> None:
+    from rich.table import Table
+    con = _console()
+    con.print(f"[bold]{prog.path}[/bold]" + (f" — {prog.description}" if prog.description else ""))
+    table = Table(show_lines=False)
+    for col in ("target", "reloc", "placements ok", "relocations", "stubs", "first placement", "results"):
+        table.add_column(col)
+    groups = {}
+    for t in trials:
+        groups.setdefault((t.target, t.reloc), []).append(t)
+    for (target, reloc), ts in groups.items():
+        ok = sum(t.ok for t in ts)
+        first = ts[0]
+        lay = " ".join(f"{k}@{v:#x}" for k, v in list(first.layout.items())[:4])
+        if len(first.layout) > 4:
+            lay += " …"
+        res = ", ".join(o.shown() for o in first.outcomes) if first.error is None else f"error: {first.error}"
+        style = "green" if ok == len(ts) else "red"
+        table.add_row(target, reloc, f"[{style}]{ok}/{len(ts)}[/{style}]", str(first.relocations),
+                      str(max(t.stubs for t in ts)), lay, res[:80])
+    con.print(table)
+    for t in trials:
+        if t.ok:
+            continue
+        con.print(f"[red]FAIL[/red] {t.target}/{t.reloc} placement {t.index}: "
+                  + " ".join(f"{k}={v:#x}" for k, v in t.layout.items()))
+        if t.error:
+            con.print(f"  {t.error}")
+        for o in t.outcomes:
+            if not o.ok:
+                want = f" (expected {o.call.expected!r}" + (
+                    f", stdout {o.call.stdout!r}" if o.call.stdout is not None else "") + ")"
+                con.print(f"  {o.call.name}{o.call.args} -> {o.shown()} stdout {o.stdout!r}{want}")
+    for p in problems:
+        con.print(f"[red]DISAGREE[/red] {p}")
+    if not problems and all(t.ok for t in trials):
+        con.print(f"[green]all {len(trials)} trials agree[/green]")
+
+
+def cmd_targets(ns) -> int:
+    """rig targets: what each target is."""
+    import targets
+    rows = []
+    for name, t in targets.all_targets().items():
+        rows.append({"name": name, "triple": t.triple, "description": t.description,
+                     "relocations": len(t.relocations), "code_models": list(t.code_models),
+                     "address_space": [hex(t.address_space[0]), hex(t.address_space[1])]})
+    if ns.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    from rich.table import Table
+    table = Table()
+    for col in ("target", "triple", "description", "relocation types", "code models", "address space"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["name"], r["triple"], r["description"], str(r["relocations"]),
+                      ", ".join(r["code_models"]), "–".join(r["address_space"]))
+    _console().print(table)
+    return 0
+
+
+def cmd_demo(ns) -> int:
+    """rig demo: the built-in program on every target at a few random placements."""
+    from rich.table import Table
+    from .jit import Jit
+    source = resources.files("rig").joinpath("demo/demo.ll").read_bytes()
+    prog = corpus.parse_header(source.decode(), Path("demo.ll"))
+    con = _console()
+    con.print(f"[bold]rig demo[/bold] — {prog.description}")
+    con.print("Each target loads the program at random section addresses, applies the relocations "
+              "itself and runs it in Unicorn.\n")
+    trials = []
+    for target in ALL_TARGETS:
+        jit = Jit(target, seed=ns.seed)
+        ts = runner.run_trials(prog, target, placements=ns.placements, jit=jit)
+        trials.extend(ts)
+        mod = jit.load(prog.source, name="demo.ll")      # show one placement in detail
+        table = Table(title=f"{target}: one placement ({jit.target.triple})", title_justify="left")
+        table.add_column("section")
+        table.add_column("address", justify="right")
+        table.add_column("size", justify="right")
+        table.add_column("perms")
+        for p in sorted(mod.layout.placements, key=lambda p: p.address):
+            table.add_row(p.item.name, f"{p.address:#x}", str(p.item.size), p.item.perms)
+        con.print(table)
+        kinds = {}
+        for r in mod.trace:
+            kinds[r.type] = kinds.get(r.type, 0) + 1
+        con.print("  relocations: " + ", ".join(f"{k}×{v}" for k, v in sorted(kinds.items())))
+        for o in ts[0].outcomes:
+            con.print(f"  {o.call.name}{o.call.args} = {o.shown()}   prints {o.stdout!r}")
+        jit.close()
+    summary = Table(title="every placement", title_justify="left")
+    for col in ("target", "placement", "layout (lowest three)", "results", "ok"):
+        summary.add_column(col)
+    for t in trials:
+        lay = ", ".join(f"{k}@{v:#x}" for k, v in list(t.layout.items())[:3])
+        summary.add_row(t.target, str(t.index), lay, ", ".join(o.shown() for o in t.outcomes) or (t.error or ""),
+                        "[green]yes[/green]" if t.ok else "[red]NO[/red]")
+    con.print(summary)
+    problems = runner.disagreements(trials)
+    bad = [t for t in trials if not t.ok]
+    if bad or problems:
+        for p in problems:
+            con.print(f"[red]DISAGREE[/red] {p}")
+        con.print(f"[red]{len(bad)} of {len(trials)} trials failed[/red]")
+        return 1
+    con.print(f"[green]{len(trials)} trials on {len(ALL_TARGETS)} targets: same results at every placement[/green]")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and docs)."""
+    p = argparse.ArgumentParser(prog="rig", description="Cross-target JIT test rig: compile, place at "
+                                "random, relocate and run in Unicorn.")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="run a program on targets at random placements and compare")
+    r.add_argument("program", help=".ll, .bc or .o file (a corpus header states calls and results)")
+    r.add_argument("--target", default="all", help="x86_64, arm, thumb, aarch64, a comma list, or all")
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--placements", type=int, default=5)
+    r.add_argument("--reloc", choices=["static", "pic", "both"], default="both")
+    r.add_argument("--opt", type=int, default=2, choices=[0, 1, 2, 3])
+    r.add_argument("--entry", help="function to call (default: the header's CALL lines, else main)")
+    r.add_argument("--args", nargs="*", default=[], help="arguments for --entry (numbers)")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(fn=cmd_run)
+    t = sub.add_parser("targets", help="list the targets")
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(fn=cmd_targets)
+    d = sub.add_parser("demo", help="run the built-in demo on all four targets")
+    d.add_argument("--seed", type=int, default=None)
+    d.add_argument("--placements", type=int, default=3)
+    d.set_defaults(fn=cmd_demo)
+    return p
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Entry point of the `rig` command."""
+    ns = build_parser().parse_args(argv)
+    try:
+        return ns.fn(ns)
+    except RigError as e:
+        print(f"rig: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

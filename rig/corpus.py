@@ -1,0 +1,132 @@
+"""Corpus programs: IR files whose header states what calling them must give.
+
+Header (leading comment lines)::
+
+    ; rig: <one-line description>
+    ; CALL: name(args) == expected        (or ~= : relative 1e-9)
+    ; STDOUT: "..."                        (optional, right after a CALL: what it prints)
+    ; RELOC: static pic                    (default both)
+    ; TARGETS: x86_64 aarch64              (default all four)
+
+CALL lines run in order in one loaded module, so state carries over.
+"""
+from __future__ import annotations
+
+import ast
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+from .errors import RigError
+
+ALL_TARGETS = ("x86_64", "arm", "thumb", "aarch64")
+_TARGET_NAMES = {"armv7": "arm", "thumbv7": "thumb"}
+
+
+class CorpusError(RigError):
+    """A corpus header is malformed (names file and line)."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """One stated call: function, arguments, expected value (and output)."""
+
+    name: str
+    args: Tuple[object, ...]
+    op: str
+    expected: object
+    line: int
+    stdout: Optional[str] = None
+
+    def matches(self, value) -> bool:
+        """True when `value` is what the header states."""
+        if self.op == "~=":
+            return isinstance(value, (int, float)) and math.isclose(value, self.expected, rel_tol=1e-9,
+                                                                    abs_tol=1e-12)
+        if isinstance(self.expected, float) and isinstance(value, float):
+            return value == self.expected or (math.isnan(value) and math.isnan(self.expected))
+        return value == self.expected
+
+    def __str__(self) -> str:
+        args = ", ".join(repr(a) for a in self.args)
+        return f"{self.name}({args}) {self.op} {self.expected!r}"
+
+
+@dataclass(frozen=True)
+class Program:
+    """A corpus file and what its header states."""
+
+    path: Path
+    description: str
+    calls: Tuple[Call, ...]
+    relocs: Tuple[str, ...] = ("static", "pic")
+    targets: Tuple[str, ...] = ALL_TARGETS
+    source: bytes = field(default=b"", repr=False)
+
+    @property
+    def name(self) -> str:
+        """The file's name."""
+        return self.path.name
+
+
+_CALL = re.compile(r"^([A-Za-z_.$][\w.$]*)\s*\((.*)\)\s*(==|~=)\s*(.+?)\s*$")
+
+
+def _literal(text: str, what: str, where: str):
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError) as e:
+        raise CorpusError(f"{where}: bad {what} {text!r}: {e}") from None
+
+
+def parse_header(text: str, path: Path = Path("<program>")) -> Program:
+    """The `Program` a header describes; `CorpusError` names the bad line."""
+    description, calls = "", []
+    relocs, targets = ("static", "pic"), ALL_TARGETS
+    for lineno, line in enumerate(text.splitlines(), 1):
+        s = line.strip()
+        if not s:
+            continue
+        if not s.startswith(";"):
+            break
+        body = s.lstrip(";").strip()
+        key, _, rest = body.partition(":")
+        key, rest = key.strip().upper(), rest.strip()
+        where = f"{path.name}:{lineno}"
+        if key == "RIG":
+            description = rest
+        elif key == "CALL":
+            m = _CALL.match(rest)
+            if not m:
+                raise CorpusError(f"{where}: expected 'name(args) == value', got {rest!r}")
+            name, args, op, expected = m.groups()
+            a = _literal(f"({args},)" if args.strip() else "()", "arguments", where)
+            calls.append(Call(name, tuple(a), op, _literal(expected, "expected value", where), lineno))
+        elif key == "STDOUT":
+            if not calls:
+                raise CorpusError(f"{where}: STDOUT must follow a CALL")
+            out = _literal(rest, "STDOUT string", where)
+            last = calls[-1]
+            calls[-1] = Call(last.name, last.args, last.op, last.expected, last.line, out)
+        elif key == "RELOC":
+            relocs = tuple(rest.split())
+        elif key == "TARGETS":
+            targets = tuple(_TARGET_NAMES.get(t, t) for t in rest.split())
+    return Program(path, description, tuple(calls), relocs, targets, text.encode())
+
+
+def load(path) -> Program:
+    """Read and parse one corpus file."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as e:
+        raise CorpusError(f"cannot read {path}: {e.strerror}") from None
+    return parse_header(text, path)
+
+
+def discover(directory) -> List[Program]:
+    """Every ``*.ll`` program in `directory`, sorted by name."""
+    return [load(p) for p in sorted(Path(directory).glob("*.ll"))]

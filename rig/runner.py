@@ -1,0 +1,124 @@
+"""Run a program's calls on a target at many placements and compare.
+
+Shared by `rig run`, `rig demo` and the tests: one `Jit` per (target,
+relocation model) is reused across placements (unload, load at a new random
+placement, call), so a trial costs a layout, a link and the calls.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+from .corpus import Call, Program
+from .errors import RigError
+from .jit import Jit
+
+
+@dataclass
+class Outcome:
+    """One call at one placement."""
+
+    call: Call
+    value: object = None
+    stdout: str = ""
+    error: Optional[str] = None
+    ok: bool = True
+
+    def shown(self) -> str:
+        """The value or the error, as printed."""
+        return f"error: {self.error}" if self.error else repr(self.value)
+
+
+@dataclass
+class Trial:
+    """A program loaded at one placement, and what its calls gave."""
+
+    target: str
+    reloc: str
+    index: int
+    layout: Dict[str, int] = field(default_factory=dict)
+    outcomes: List[Outcome] = field(default_factory=list)
+    error: Optional[str] = None
+    relocations: int = 0
+    stubs: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """No error and every stated expectation held."""
+        return self.error is None and all(o.ok for o in self.outcomes)
+
+    def as_dict(self) -> dict:
+        """Plain data for JSON."""
+        return {"target": self.target, "reloc": self.reloc, "placement": self.index,
+                "layout": {k: hex(v) for k, v in self.layout.items()}, "ok": self.ok, "error": self.error,
+                "relocations": self.relocations, "stubs": self.stubs,
+                "calls": [{"call": str(o.call), "value": o.value if not isinstance(o.value, bytes) else None,
+                           "stdout": o.stdout, "error": o.error, "ok": o.ok} for o in self.outcomes]}
+
+
+def run_trials(program: Program, target: str, *, placements: int = 1, seed: Optional[int] = 0,
+               reloc: str = "static", calls: Optional[Sequence[Call]] = None, opt: int = 2,
+               jit: Optional[Jit] = None) -> List[Trial]:
+    """Load `program` at `placements` random placements on `target`, run its calls."""
+    calls = list(program.calls if calls is None else calls)
+    own = jit is None
+    jit = jit or Jit(target, seed=seed, reloc=reloc, opt=opt)
+    trials = []
+    try:
+        for k in range(placements):
+            trial = Trial(target, reloc, k)
+            trials.append(trial)
+            try:
+                mod = jit.load(program.source, name=program.name)
+            except RigError as e:
+                trial.error = str(e)
+                continue
+            trial.layout = mod.layout.mapping()
+            trial.relocations = len(mod.trace)
+            trial.stubs = len(mod.image.stubs)
+            try:
+                for call in calls:
+                    trial.outcomes.append(_run_call(mod, call))
+            finally:
+                jit.unload(mod)
+                jit.process.heap.reset()
+    finally:
+        if own:
+            jit.close()
+    return trials
+
+
+def _run_call(mod, call: Call) -> Outcome:
+    out = Outcome(call)
+    try:
+        res = mod.invoke(call.name, *call.args)
+    except RigError as e:
+        out.error, out.ok = str(e), False
+        stdout = getattr(e, "stdout", b"")
+        out.stdout = stdout.decode("utf-8", "replace") if stdout else ""
+        return out
+    out.value = res.value
+    out.stdout = res.stdout.decode("utf-8", "replace")
+    if call.expected is not None and not call.matches(res.value):
+        out.ok = False
+    if call.stdout is not None and out.stdout != call.stdout:
+        out.ok = False
+    return out
+
+
+def disagreements(trials: Sequence[Trial]) -> List[str]:
+    """Where trials that ran cleanly disagree on a call's value or output."""
+    msgs = []
+    clean = [t for t in trials if t.error is None]
+    if not clean:
+        return msgs
+    ref = clean[0]
+    for t in clean[1:]:
+        for a, b in zip(ref.outcomes, t.outcomes):
+            if (a.value, a.stdout, a.error) != (b.value, b.stdout, b.error) and not (
+                    isinstance(a.value, float) and isinstance(b.value, float) and a.value != a.value
+                    and b.value != b.value):
+                msgs.append(f"{a.call.name}: {ref.target}/{ref.reloc} placement {ref.index} gave "
+                            f"{a.shown()} {a.stdout!r}, {t.target}/{t.reloc} placement {t.index} gave "
+                            f"{b.shown()} {b.stdout!r}")
+    return msgs
