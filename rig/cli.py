@@ -71,21 +71,25 @@ def _print_run(prog: Program, trials, problems, placements: int) -> None:
     con = _console()
     con.print(f"[bold]{prog.path}[/bold]" + (f" — {prog.description}" if prog.description else ""))
     table = Table(show_lines=False)
-    for col in ("target", "reloc", "placements ok", "relocations", "stubs", "first placement", "results"):
-        table.add_column(col)
+    for col in ("target", "reloc", "ok", "relocs", "stubs", "span of placement 0", "results"):
+        table.add_column(col, overflow="fold")
     groups = {}
     for t in trials:
         groups.setdefault((t.target, t.reloc), []).append(t)
     for (target, reloc), ts in groups.items():
         ok = sum(t.ok for t in ts)
         first = ts[0]
-        lay = " ".join(f"{k}@{v:#x}" for k, v in list(first.layout.items())[:4])
-        if len(first.layout) > 4:
-            lay += " …"
-        res = ", ".join(o.shown() for o in first.outcomes) if first.error is None else f"error: {first.error}"
+        span = (f"{min(first.layout.values()):#x}–{max(first.layout.values()):#x}"
+                if first.layout else "-")
+        if first.error is not None:
+            res = f"error: {first.error}"
+        elif all(o.call.expected is not None for o in first.outcomes):
+            res = f"{sum(o.ok for o in first.outcomes)}/{len(first.outcomes)} as stated"
+        else:
+            res = ", ".join(o.shown() for o in first.outcomes)
         style = "green" if ok == len(ts) else "red"
         table.add_row(target, reloc, f"[{style}]{ok}/{len(ts)}[/{style}]", str(first.relocations),
-                      str(max(t.stubs for t in ts)), lay, res[:80])
+                      str(max(t.stubs for t in ts)), span, res[:60])
     con.print(table)
     for t in trials:
         if t.ok:

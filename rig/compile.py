@@ -58,7 +58,7 @@ _llvm_ready = False
 _llvm_lock = threading.Lock()
 _memory: dict = {}
 #: Part of every cache key: bump it when what `_emit` produces changes.
-_CACHE_VERSION = "rig-compile-2"
+_CACHE_VERSION = "rig-compile-3"
 
 
 def _llvm():
@@ -136,7 +136,13 @@ def _emit(data: bytes, kind: str, target: Target, opts: Options, name: str) -> b
             # aborts the whole Python process instead of raising.
             raise CompileError(f"{name}: inline or module assembly is not supported through llvmlite "
                                f"(LLVM would abort the process); assemble it to an object first")
-        text = _TRIPLE.sub(b"", data).decode("utf-8", errors="replace")
+        # The target's datalayout must be known while parsing: the parser gives
+        # every load and store without `align` the ABI alignment of the layout it
+        # sees, and an 8-byte pointer alignment left over from a default layout
+        # lets the optimiser prove 4-byte-pointer code unreachable on ARM.
+        machine = _machine(llvm, target, opts)
+        header = f'target datalayout = "{machine.target_data}" target triple = "{target.triple}" '
+        text = header + _TRIPLE.sub(b"", data).decode("utf-8", errors="replace")
         try:
             module = llvm.parse_assembly(text)
         except RuntimeError as e:
@@ -147,8 +153,7 @@ def _emit(data: bytes, kind: str, target: Target, opts: Options, name: str) -> b
         except RuntimeError as e:
             raise CompileError(f"{name}: bitcode does not parse: {str(e).strip()}") from None
     try:
-        machine = llvm.Target.from_triple(target.triple).create_target_machine(
-            reloc=opts.reloc, codemodel=opts.code_model, opt=opts.opt)
+        machine = _machine(llvm, target, opts)
         module.triple = target.triple
         module.data_layout = str(machine.target_data)
         module.verify()
@@ -158,6 +163,14 @@ def _emit(data: bytes, kind: str, target: Target, opts: Options, name: str) -> b
     except RuntimeError as e:
         raise CompileError(f"{name}: LLVM failed for {target.name} ({target.triple}, {opts}): "
                            f"{str(e).strip()}") from None
+
+
+def _machine(llvm, target: Target, opts: Options):
+    try:
+        return llvm.Target.from_triple(target.triple).create_target_machine(
+            reloc=opts.reloc, codemodel=opts.code_model, opt=opts.opt)
+    except RuntimeError as e:
+        raise CompileError(f"LLVM has no target machine for {target.triple} with {opts}: {e}") from None
 
 
 def _optimise(llvm, module, machine, level: int) -> None:

@@ -1,0 +1,57 @@
+"""The `rig` command as a user runs it."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rig.cli import main
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.ll")), ids=lambda p: p.name)
+def test_run_corpus_program_all_targets_20_placements(path, capsys):
+    status = main(["run", str(path), "--target", "all", "--placements", "20", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    bad = [t for t in report["trials"] if not t["ok"]][:2]
+    assert status == 0 and report["ok"], (bad, report["disagreements"][:2])
+    assert {t["target"] for t in report["trials"]} <= {"x86_64", "arm", "thumb", "aarch64"}
+    assert len(report["trials"]) >= 20 * 2
+
+
+def test_run_entry_with_args(capsys, tmp_path):
+    src = tmp_path / "f.ll"
+    src.write_text("define double @f(i32 %a, double %b) {\n %x = sitofp i32 %a to double\n"
+                   " %r = fmul double %x, %b\n ret double %r }\n")
+    assert main(["run", str(src), "--target", "all", "--entry", "f", "--args", "3", "2.5",
+                 "--placements", "3", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {c["value"] for t in report["trials"] for c in t["calls"]} == {7.5}
+
+
+def test_run_reports_failure_exit_status(capsys, tmp_path):
+    src = tmp_path / "bad.ll"
+    src.write_text("; CALL: f() == 2\ndefine i32 @f() { ret i32 1 }\n")
+    assert main(["run", str(src), "--target", "x86_64,aarch64", "--placements", "2"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL" in out and "expected 2" in out
+
+
+def test_run_error_is_a_message_not_a_traceback(capsys, tmp_path):
+    assert main(["run", str(tmp_path / "missing.ll")]) == 2
+    assert "rig: error: cannot read" in capsys.readouterr().err
+
+
+def test_targets_json(capsys):
+    assert main(["targets", "--json"]) == 0
+    rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
+    assert set(rows) == {"x86_64", "arm", "thumb", "aarch64"}
+    assert rows["thumb"]["triple"].startswith("thumbv7")
+
+
+def test_demo(capsys):
+    assert main(["demo", "--placements", "2", "--seed", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "8 trials on 4 targets: same results at every placement" in out
