@@ -166,6 +166,13 @@ def _emit(data: bytes, kind: str, target: Target, opts: Options, name: str) -> b
 
 
 def _machine(llvm, target: Target, opts: Options):
+    from llvmlite.binding.targets import CODEMODEL
+    if opts.code_model not in CODEMODEL:
+        # llvmlite 0.50 knows no "tiny"; such objects come from clang (-mcmodel=tiny)
+        # and are still placed by the memory manager with the model's reach.
+        raise CompileError(f"llvmlite cannot compile for code model {opts.code_model!r} "
+                           f"(it offers {', '.join(m for m in CODEMODEL if m in CODE_MODELS)}); "
+                           f"build the object with clang and load the .o with code_model={opts.code_model!r}")
     try:
         return llvm.Target.from_triple(target.triple).create_target_machine(
             reloc=opts.reloc, codemodel=opts.code_model, opt=opts.opt)

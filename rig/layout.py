@@ -226,6 +226,32 @@ def absolute_limit(obj: ObjectFile, space: AddressSpace) -> int:
 
 _ADDEND_ROOM = 1 << 20
 
+#: Expressions whose value is a distance between two placed things.
+_RELATIVE = frozenset({Expr.PC, Expr.PAGE_PC, Expr.GOT_PC, Expr.GOT_PAGE_PC, Expr.GOT_BASE_PC,
+                       Expr.GOT_PAGE_OFF})
+
+
+def relative_reach(obj: ObjectFile) -> Optional[int]:
+    """The largest span the object's pc-relative relocations allow between
+    the things they connect, or None when nothing limits it.
+
+    This is the code model's promise read from the object itself: an AArch64
+    "large" object compiled as PIC still reaches its GOT with ADRP (±4 GiB), and
+    .ARM.exidx reaches its code with PREL31 (±1 GiB).  Branches do not count
+    (a stub reaches anything), nor do references inside one section.
+    """
+    reach = None
+    for r in obj.relocations:
+        fld = r.howto.field
+        if r.howto.expr not in _RELATIVE or fld is None or fld.lo is None:
+            continue
+        if r.howto.expr is Expr.PC and r.symbol and obj.symbols[r.symbol].section == r.section:
+            continue
+        span = min(-fld.lo, fld.hi)
+        span -= span // 16                      # room for addends and the section's own size
+        reach = span if reach is None else min(reach, span)
+    return reach
+
 
 def random_placement(items: List[Item], space: AddressSpace, window: int, rng: _random.Random,
                      tries: int = 64, limit: Optional[int] = None) -> List[Placement]:
@@ -321,6 +347,9 @@ def make_layout(obj: ObjectFile, target: Target, space: AddressSpace, policy: st
         if window is None:
             raise PlacementError(f"target {target.name} has no code model {code_model!r}; "
                                  f"it has {', '.join(target.code_models)}")
+        reach = relative_reach(obj)
+        if reach is not None:
+            window = min(window, reach)
         placed = random_placement(items, space, window, rng or _random.Random(seed),
                                   limit=absolute_limit(obj, space))
     elif policy == "packed":

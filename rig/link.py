@@ -22,6 +22,7 @@ from .objfile import ObjectFile, Relocation
 Resolver = Callable[[str], Optional[Tuple[int, bool]]]
 
 THUMB_STATE = "thumb"
+GOT_SYMBOL = "_GLOBAL_OFFSET_TABLE_"
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ def symbol_values(obj: ObjectFile, layout: Layout, resolve: Resolver) -> Tuple[L
         elif sym.kind == "common":
             raise BadObject(f"{obj.name}: common symbol {sym.name!r} (SHN_COMMON) is not supported yet; "
                             f"give the global an initialiser or compile with -fno-common")
+        elif sym.kind == "undefined" and sym.name == GOT_SYMBOL and layout.got is not None:
+            addr[sym.index] = layout.got          # defined by the linker: the GOT's base
         elif sym.kind == "undefined" and sym.index and sym.index in needed:
             found = resolve(sym.name)
             if found is None:

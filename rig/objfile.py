@@ -179,7 +179,7 @@ def _parse(data: bytes, target: Target, name: str) -> ObjectFile:
     stub_keys = set()
     for r in relocations:
         expr = r.howto.expr
-        if expr in GOT_BASE_EXPRS:
+        if expr in GOT_BASE_EXPRS or (r.symbol and symbols[r.symbol].name == "_GLOBAL_OFFSET_TABLE_"):
             needs_got = True
         if expr in GOT_SLOT_EXPRS and r.symbol not in seen:
             seen.add(r.symbol)

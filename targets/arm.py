@@ -54,9 +54,11 @@ CC = CallingConvention(
     stack_arg_align_cap=8,
 )
 
-# R_ARM_PREL31 (.ARM.exidx -> .text) reaches ±1 GiB: keep a module inside that.
-_WINDOW = (1 << 30) - (1 << 24)
+# A module may spread over the whole space: the memory manager narrows the
+# window to what the object's own pc-relative relocations reach (R_ARM_PREL31
+# from .ARM.exidx reaches ±1 GiB).
 _SPACE = (0x10000, 0xFFFF_0000)
+_WINDOW = _SPACE[1] - _SPACE[0]
 
 
 def _target(name: str, triple: str, state: str, description: str) -> Target:

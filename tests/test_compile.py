@@ -1,0 +1,106 @@
+"""Compiling: IR text, bitcode and objects; options; the cache; retargeting;
+every code model each target has, run at random placements."""
+from __future__ import annotations
+
+import pytest
+
+import rig
+import targets
+from rig import compile as C
+
+TARGETS = ("x86_64", "arm", "thumb", "aarch64")
+
+SRC = r"""
+target triple = "powerpc64le-unknown-linux-gnu"
+target datalayout = "e-m:e-Fn32-i64:64-n32:64-S128-v256:256:256-v512:512:512"
+@g = global i64 40
+@h = dso_local global [4 x i32] [i32 1, i32 2, i32 3, i32 4]
+@fp = global ptr @twice
+@msg = private constant [7 x i8] c"%d %s\0A\00"
+@word = private constant [3 x i8] c"ok\00"
+declare i32 @printf(ptr, ...)
+define i64 @twice(i64 %x) section ".text.other" { %r = mul i64 %x, 2
+  ret i64 %r }
+define i64 @f(i32 %i) {
+  %v = load i64, ptr @g
+  %p = getelementptr [4 x i32], ptr @h, i32 0, i32 %i
+  %w = load i32, ptr %p
+  %w64 = sext i32 %w to i64
+  %fn = load ptr, ptr @fp
+  %t = call i64 %fn(i64 %w64)
+  %s = add i64 %v, %t
+  call i32 (ptr, ...) @printf(ptr @msg, i32 %w, ptr @word)
+  ret i64 %s
+}
+"""
+
+
+def test_ir_for_another_machine_is_retargeted():
+    for name in TARGETS:
+        jit = rig.Jit(name, seed=1)
+        r = jit.load(SRC).invoke("f", 2)
+        assert (r.value, r.stdout) == (46, b"3 ok\n")
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_every_code_model_runs_at_random_placements(target):
+    for model in targets.get(target).code_models:
+        if model == "tiny":          # llvmlite cannot emit it; objects from clang can still use it
+            with pytest.raises(rig.CompileError, match="tiny"):
+                rig.Jit(target, code_model=model).load(SRC)
+            continue
+        for reloc in ("static", "pic"):
+            jit = rig.Jit(target, seed=3, reloc=reloc, code_model=model)
+            for _ in range(5):
+                mod = jit.load(SRC)
+                assert mod.call("f", 3) == 48, (model, reloc, mod.layout.mapping())
+                jit.unload(mod)
+
+
+def test_large_code_models_use_their_relocations():
+    seen = {}
+    for name, model in (("x86_64", "large"), ("aarch64", "large")):
+        for reloc in ("static", "pic"):
+            mod = rig.Jit(name, seed=1, reloc=reloc, code_model=model).load(SRC)
+            seen[(name, model, reloc)] = {r.type for r in mod.trace}
+    assert "R_X86_64_64" in seen[("x86_64", "large", "static")]
+    assert "R_X86_64_GOTPC64" in seen[("x86_64", "large", "pic")]
+    assert "R_AARCH64_MOVW_UABS_G3" in seen[("aarch64", "large", "static")]
+
+
+def test_bitcode_and_objects_are_accepted():
+    import llvmlite.binding as llvm
+    C._llvm()
+    bc = llvm.parse_assembly(SRC.split("\n", 3)[3]).as_bitcode()
+    for name in TARGETS:
+        t = targets.get(name)
+        jit = rig.Jit(name, seed=2)
+        assert jit.load(bc).call("f", 1) == 44
+        obj = C.compile_source(SRC, t)
+        mod = jit.load(obj)                          # a plain object: no IR, so an explicit signature
+        assert mod.function("f", "i64(i32)")(0) == 42
+        with pytest.raises(rig.SignatureError, match="carries no types"):
+            mod.call("f", 0)
+
+
+def test_cache_returns_the_same_object(tmp_path, monkeypatch):
+    monkeypatch.setenv("RIG_CACHE_DIR", str(tmp_path))
+    t = targets.get("aarch64")
+    opts = C.Options("pic", "small", 1)
+    src = SRC + "\n; cache probe\n"
+    a = C.compile_source(src, t, opts)
+    files = list(tmp_path.glob("*.o"))
+    assert len(files) == 1 and files[0].read_bytes() == a
+    C._memory.clear()
+    assert C.compile_source(src, t, opts) == a               # from disk
+    assert C.compile_source(src, t, C.Options("static", "small", 1)) != a    # options are in the key
+    assert len(list(tmp_path.glob("*.o"))) == 2
+
+
+def test_bad_options_are_refused():
+    with pytest.raises(rig.CompileError, match="code model"):
+        C.Options(code_model="huge").check()
+    with pytest.raises(rig.CompileError, match="optimisation level"):
+        C.Options(opt=7).check()
+    with pytest.raises(rig.CompileError, match="assembly"):
+        rig.Jit("aarch64").load('module asm "nop"\ndefine void @f() { ret void }')
