@@ -131,11 +131,16 @@ def items_of(obj: ObjectFile, target: Target) -> Tuple[List[Item], Dict[int, int
     items, stub_offsets = [], {}
     for s in obj.sections:
         size = s.size
+        align = s.align
+        if s.executable:
+            # An object may say `align 1` for code (LLVM does for a function with
+            # an explicit section); instructions still need their own alignment.
+            align = max(align, target.thumb_code_align if s.thumb_only else target.code_align)
         if obj.stub_slots.get(s.index):
             stub_offsets[s.index] = align_up(size, target.stub_align)
             size = stub_offsets[s.index] + obj.stub_slots[s.index] * target.stub_size
-        items.append(Item(s.name, s.index, size, max(s.align, target.stub_align if s.index in stub_offsets else 1),
-                          s.perms))
+            align = max(align, target.stub_align)
+        items.append(Item(s.name, s.index, size, align, s.perms))
     if obj.needs_got:
         items.append(Item(GOT, GOT, max(1, len(obj.got_symbols)) * target.pointer_size,
                           target.pointer_size, "r"))
@@ -300,7 +305,8 @@ def random_placement(items: List[Item], space: AddressSpace, window: int, rng: _
 
 
 def explicit(items: List[Item], space: AddressSpace, mapping: Mapping[str, int]) -> List[Placement]:
-    """The named items at the given addresses; the rest packed in free space."""
+    """The named items at the given addresses; the rest packed in the free
+    space just after them (so they stay in reach of what was placed)."""
     names = {i.name for i in items}
     for n in mapping:
         if n not in names:
@@ -312,7 +318,8 @@ def explicit(items: List[Item], space: AddressSpace, mapping: Mapping[str, int])
     for p in fixed:
         space.reserve(tmp_owner, p.address, max(p.end, p.address + 1))
     try:
-        placed = fixed + (packed(rest, space) if rest else [])
+        start = page_up(max(p.end for p in fixed)) if fixed else None
+        placed = fixed + (packed(rest, space, start) if rest else [])
     finally:
         space.release(tmp_owner)
     return placed

@@ -31,6 +31,7 @@ class Section:
     align: int
     data: Optional[bytes]
     perms: str                    #: "r", "rw", "rx" or "rwx"
+    thumb_only: bool = False      #: code whose functions are all Thumb (needs halfwords, not words)
 
     @property
     def executable(self) -> bool:
@@ -158,6 +159,12 @@ def _parse(data: bytes, target: Target, name: str) -> ObjectFile:
     if symtab is not None:
         for i, sym in enumerate(symtab.iter_symbols()):
             symbols.append(_symbol(i, sym, target, alloc))
+    funcs: dict = {}
+    for sym in symbols:
+        if sym.type == "func" and sym.section is not None:
+            funcs.setdefault(sym.section, []).append(sym.thumb)
+    sections = [Section(s.index, s.name, s.size, s.align, s.data, s.perms,
+                        bool(funcs.get(s.index)) and all(funcs[s.index])) for s in sections]
     by_name = {s.name: s.index for s in symbols
                if s.binding in ("global", "weak") and s.kind != "undefined" and s.name}
 

@@ -68,4 +68,5 @@ TARGET = Target(
     enable_fp=_enable_fp,
     cs_modes={"a64": capstone.CS_MODE_ARM},
     state_of=lambda uc: "a64",
+    code_align=4,
 )

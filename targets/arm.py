@@ -90,6 +90,8 @@ def _target(name: str, triple: str, state: str, description: str) -> Target:
         cs_modes={"arm": capstone.CS_MODE_ARM, "thumb": capstone.CS_MODE_THUMB},
         state_of=_state,
         interworking=True,
+        # Thumb code needs halfwords; ARM code (also inside a Thumb-target object) words.
+        code_align=2 if state == "thumb" else 4,
     )
 
 

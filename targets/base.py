@@ -199,6 +199,8 @@ class Target:
     state_of: Callable[[object], str] = lambda uc: ""          #: the state a stopped CPU is in
     code_model_default: str = "small"
     interworking: bool = False   #: bit 0 of a function symbol's value marks Thumb code (ARM)
+    code_align: int = 1          #: least alignment of a code section (the instruction size)
+    thumb_code_align: int = 2    #: ... of a section whose functions are all Thumb (interworking targets)
 
     def howto(self, type_: int) -> Optional[Howto]:
         """The table row for a relocation type number, or None."""
