@@ -114,6 +114,9 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
             relocs = tuple(rest.split())
         elif key == "TARGETS":
             targets = tuple(_TARGET_NAMES.get(t, t) for t in rest.split())
+            unknown = [t for t in targets if t not in ALL_TARGETS]
+            if unknown:
+                raise CorpusError(f"{where}: unknown target(s) {', '.join(unknown)}")
     return Program(path, description, tuple(calls), relocs, targets, text.encode())
 
 
