@@ -18,6 +18,7 @@ from typing import Optional, Union
 
 from targets.base import Target
 
+from ._cache import LRU
 from .errors import CompileError
 
 RELOC_MODELS = ("static", "pic")
@@ -56,7 +57,7 @@ def source_kind(data: bytes) -> str:
 
 _llvm_ready = False
 _llvm_lock = threading.Lock()
-_memory: dict = {}
+_memory = LRU(512)
 #: Part of every cache key: bump it when what `_emit` produces changes.
 _CACHE_VERSION = "rig-compile-3"
 

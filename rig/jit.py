@@ -17,6 +17,7 @@ from typing import Callable, Dict, List, Mapping, Optional, Tuple, Union
 import targets as _targets
 
 from . import compile as _compile
+from ._cache import LRU
 from . import irsig, layout as _layout, link as _link, objfile
 from .errors import NoSuchSymbol, PlacementError, RigError, SignatureError, UnknownTarget
 from .process import CallResult, Process
@@ -26,8 +27,8 @@ from .signature import Signature, parse as parse_signature
 
 Source = Union[str, bytes, os.PathLike]
 _SUFFIXES = (".ll", ".bc", ".o", ".s", ".S", ".c")
-_parsed: Dict[Tuple[str, str], objfile.ObjectFile] = {}
-_sigs: Dict[str, Dict[str, Signature]] = {}
+_parsed: "LRU" = LRU(512)      # (object hash, target) -> ObjectFile: parse once, relocate many
+_sigs: "LRU" = LRU(512)        # source hash -> {function: Signature}
 
 
 def read_source(source: Source) -> Tuple[bytes, str]:
@@ -169,8 +170,7 @@ class Jit:
                 raise SignatureError(f"host function {name!r} needs a signature")
             fn = HostFunction.of(name, signature, fn)
         self.host[name] = fn
-        if name in self.process._by_name:
-            self.process.bind(fn)
+        self.process.rebind(fn)
 
     def resolve(self, name: str) -> Optional[Tuple[int, bool]]:
         """What `getSymbolAddress` answers: a loaded module's definition, else a host function."""
@@ -312,13 +312,9 @@ class Jit:
             hit = m.symbolize(address)
             if hit:
                 return hit
-        p = self.process
-        if p.host_base <= address < p.host_base + p._capacity * 16:
-            idx = (address - p.host_base) // 16
-            return "the return pad" if idx == 0 else (
-                f"host function {p._slots[idx].name}" if idx < len(p._slots) else "an unused host slot")
-        if p.guard[0] <= address < p.guard[1]:
-            return "the stack guard page"
+        own = self.process.describe_own(address)
+        if own:
+            return own
         owner = self.space.conflict(address, address + 1)
         return str(owner) if isinstance(owner, str) else ""
 

@@ -86,7 +86,6 @@ class Process:
         self._cs: Dict[str, object] = {}
         self._fault: Optional[tuple] = None
         self._out = _Output()
-        self._current: Optional[str] = None
 
         lo, hi = space.lo, space.hi
         # Stack high, with an unmapped guard page below it; host slots and heap low.
@@ -178,7 +177,6 @@ class Process:
         if rem or idx == 0 or idx >= len(self._slots):
             return
         fn = self._slots[idx]
-        self._current = fn.name
         try:
             alloc = callconv.ArgAllocator(self.target.cc, self.ptr)
             args = [self._read_arg(alloc, t, False) for t in fn.signature.params]
@@ -186,8 +184,42 @@ class Process:
                 args.append(_VarArgs(self, alloc))
             result = fn.impl(self, *args)
             self._write_result(fn.signature, result, fn.name)
-        finally:
-            self._current = None
+        except ProgramExit:
+            raise
+        except RigError as e:
+            e.args = (f"in host function {fn.name}, called from {self._caller()}: {e}",)
+            raise
+        except Exception as e:
+            # A bug in a user's callback must not surface as a bare Python error
+            # from inside the emulator; name the function and keep the cause.
+            raise HostFunctionError(f"host function {fn.name}, called from {self._caller()}, raised "
+                                    f"{type(e).__name__}: {e}") from e
+
+    def _caller(self) -> str:
+        """Where the current host call will return to, symbolized."""
+        cc = self.target.cc
+        if cc.return_address is not None:
+            ret = self.uc.reg_read(self.regs[cc.return_address]) & ~1
+        else:
+            sp = self.uc.reg_read(self.regs[cc.stack_pointer])
+            ret = int.from_bytes(self.uc.mem_read(sp, self.ptr), "little")
+        return self._where(ret).replace("PC ", "", 1)
+
+    def describe_own(self, address: int) -> Optional[str]:
+        """What the process itself keeps at `address` (host slots, stack guard), or None."""
+        if self.host_base <= address < self.host_base + self._capacity * SLOT:
+            idx = (address - self.host_base) // SLOT
+            if idx == 0:
+                return "the return pad"
+            return f"host function {self._slots[idx].name}" if idx < len(self._slots) else "an unused host slot"
+        if self.guard[0] <= address < self.guard[1]:
+            return "the stack guard page"
+        return None
+
+    def rebind(self, fn: HostFunction) -> None:
+        """Point an already bound name at a new implementation."""
+        if fn.name in self._by_name:
+            self._slots[self._by_name[fn.name]] = fn
 
     def _stack_args_base(self) -> int:
         sp = self.uc.reg_read(self.regs[self.target.cc.stack_pointer])
@@ -283,10 +315,6 @@ class Process:
             raise self._fault_error(e) from None
         except ProgramExit as e:
             e.stdout, e.stderr = bytes(self._out.stdout), bytes(self._out.stderr)
-            raise
-        except RigError as e:
-            if self._current:
-                e.args = (f"in host function {self._current}: {e}",)
             raise
         elapsed = time.perf_counter() - t0
         pc = self.uc.reg_read(self.regs[self.target.pc])

@@ -226,3 +226,30 @@ def test_placement_errors(jit):
     with pytest.raises(rig.PlacementError, match="does not have"):
         jit.load(GOOD, placement={".nope": 0x4000_0000})
     still_works(jit)
+
+
+def test_host_function_failures_name_the_function_and_caller(jit):
+    src = """
+    declare i64 @strlen(ptr)
+    declare void @free(ptr)
+    declare i32 @boom(i32)
+    define i64 @len_null() { %n = notail call i64 @strlen(ptr null)
+      ret i64 %n }
+    define void @bad_free() { notail call void @free(ptr inttoptr (i64 4096 to ptr))
+      ret void }
+    define i32 @call_boom(i32 %x) { %r = call i32 @boom(i32 %x)
+      %s = add i32 %r, 1
+      ret i32 %s }
+    """
+    jit.add_host_function("boom", lambda ctx, x: 1 // x, "i32(i32)")
+    mod = jit.load(src)
+    with pytest.raises(rig.EmulationFault, match=r"in host function strlen, called from 0x[0-9a-f]+ \(len_null\+0x.*at 0x0"):
+        mod.call("len_null")
+    with pytest.raises(rig.HostFunctionError, match=r"free\(0x1000\)"):
+        mod.call("bad_free")
+    with pytest.raises(rig.HostFunctionError,
+                       match=r"host function boom, called from 0x[0-9a-f]+ \(call_boom\+0x.* raised ZeroDivisionError") as e:
+        mod.call("call_boom", 0)
+    assert isinstance(e.value.__cause__, ZeroDivisionError)
+    assert mod.call("call_boom", 1) == 2
+    still_works(jit)
