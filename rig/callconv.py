@@ -150,3 +150,61 @@ def join(pieces: List[int], locs: List[Loc]) -> int:
 
 
 VARARG_TYPES = {name: ctype(name) for name in ("i32", "u32", "i64", "u64", "ptr", "size", "ssize", "f64")}
+
+
+class CallPlan:
+    """A signature's argument and result locations, worked out once.
+
+    A host function is called thousands of times from a loop (ARM's
+    `__aeabi_uidivmod`); computing locations per call cost more than the call.
+    `arg_regs` lists the argument registers to read, in order.
+    """
+
+    def __init__(self, cc: CallingConvention, params: Tuple[CType, ...], results: Tuple[CType, ...],
+                 pointer_size: int, variadic: bool = False):
+        self.ptr = pointer_size
+        self.variadic = variadic
+        alloc = ArgAllocator(cc, pointer_size)
+        self.arg_regs: List[str] = []
+        self.params = []              # per param: (type, [(register index | None, stack offset, size)])
+        for t in params:
+            pieces = []
+            for loc in alloc.next(t):
+                if loc.reg is not None:
+                    pieces.append((len(self.arg_regs), 0, loc.size))
+                    self.arg_regs.append(loc.reg)
+                else:
+                    pieces.append((None, loc.offset, loc.size))
+            self.params.append((t, pieces))
+        self._after_fixed = alloc
+        self.results = list(zip(results, result_locations(cc, results, pointer_size)))
+
+    def varargs_allocator(self) -> ArgAllocator:
+        """A fresh allocator positioned after the fixed parameters."""
+        a = self._after_fixed
+        b = ArgAllocator(a.cc, a.ptr)
+        b.ngrn, b.nfp, b.stack = a.ngrn, a.nfp, a.stack
+        b.vfp_free = list(a.vfp_free) if a.vfp_free is not None else None
+        return b
+
+    def decode(self, reg_values, read_stack) -> list:
+        """Argument values from the batch-read registers and `read_stack(offset, size) -> int`."""
+        out = []
+        for t, pieces in self.params:
+            bits, shift = 0, 0
+            for index, offset, size in pieces:
+                raw = reg_values[index] if index is not None else read_stack(offset, size)
+                bits |= (raw & ((1 << (8 * size)) - 1)) << shift
+                shift += 8 * size
+            out.append(from_raw(bits, t, self.ptr))
+        return out
+
+    def encode_results(self, values) -> List[Tuple[str, int]]:
+        """(register, raw value) pairs that return `values` (one per result type)."""
+        writes = []
+        for (t, locs), v in zip(self.results, values):
+            if t.kind == "int" and isinstance(v, int) and not isinstance(v, bool):
+                v &= (1 << (8 * t.byte_size(self.ptr))) - 1
+            for loc, piece in split(to_bits(v, t, self.ptr), locs):
+                writes.append((loc.reg, piece))
+        return writes

@@ -101,6 +101,7 @@ class Process:
         self.uc.mem_map(self.host_base, host_size, perms_bits("rx"))
         self.return_pad = self.host_base            # slot 0: where calls return to
         self._slots: List[Optional[HostFunction]] = [None]
+        self._plans: list = [None]              # per slot: (CallPlan, its argument register ids)
         self._by_name: Dict[str, int] = {}
         self._capacity = host_slots
 
@@ -161,15 +162,19 @@ class Process:
     def bind(self, fn: HostFunction) -> int:
         """The remote address of host function `fn` (a slot is made on first use)."""
         idx = self._by_name.get(fn.name)
-        if idx is None or self._slots[idx] is not fn:
-            if idx is None:
-                if len(self._slots) >= self._capacity:
-                    raise HostFunctionError(f"no free host slot for {fn.name!r} ({self._capacity} in use)")
-                idx = len(self._slots)
-                self._slots.append(fn)
-                self._by_name[fn.name] = idx
-                self.uc.mem_write(self.host_base + idx * SLOT, self.target.host_slot)
+        if idx is None:
+            if len(self._slots) >= self._capacity:
+                raise HostFunctionError(f"no free host slot for {fn.name!r} ({self._capacity} in use)")
+            idx = len(self._slots)
+            self._slots.append(None)
+            self._plans.append(None)
+            self._by_name[fn.name] = idx
+            self.uc.mem_write(self.host_base + idx * SLOT, self.target.host_slot)
+        if self._slots[idx] is not fn:
             self._slots[idx] = fn
+            sig = fn.signature
+            plan = callconv.CallPlan(self.target.cc, sig.params, sig.result, self.ptr, sig.variadic)
+            self._plans[idx] = (plan, [self.regs[r] for r in plan.arg_regs])
         return self.host_base + idx * SLOT
 
     def _on_host(self, address: int) -> None:
@@ -177,13 +182,16 @@ class Process:
         if rem or idx == 0 or idx >= len(self._slots):
             return
         fn = self._slots[idx]
+        plan, reg_ids = self._plans[idx]
         try:
-            alloc = callconv.ArgAllocator(self.target.cc, self.ptr)
-            args = [self._read_arg(alloc, t, False) for t in fn.signature.params]
-            if fn.signature.variadic:
-                args.append(_VarArgs(self, alloc))
+            read = self.uc.reg_read        # one by one: faster than reg_read_batch for a few registers
+            values = [read(r) for r in reg_ids]
+            args = plan.decode(values, self._read_stack_arg)
+            if plan.variadic:
+                args.append(_VarArgs(self, plan.varargs_allocator()))
             result = fn.impl(self, *args)
-            self._write_result(fn.signature, result, fn.name)
+            if plan.results:
+                self._write_result(plan, result, fn.name)
         except ProgramExit:
             raise
         except RigError as e:
@@ -194,6 +202,9 @@ class Process:
             # from inside the emulator; name the function and keep the cause.
             raise HostFunctionError(f"host function {fn.name}, called from {self._caller()}, raised "
                                     f"{type(e).__name__}: {e}") from e
+
+    def _read_stack_arg(self, offset: int, size: int) -> int:
+        return int.from_bytes(self.read(self._stack_args_base() + offset, size), "little")
 
     def _caller(self) -> str:
         """Where the current host call will return to, symbolized."""
@@ -219,7 +230,7 @@ class Process:
     def rebind(self, fn: HostFunction) -> None:
         """Point an already bound name at a new implementation."""
         if fn.name in self._by_name:
-            self._slots[self._by_name[fn.name]] = fn
+            self.bind(fn)
 
     def _stack_args_base(self) -> int:
         sp = self.uc.reg_read(self.regs[self.target.cc.stack_pointer])
@@ -238,22 +249,18 @@ class Process:
             t = callconv.VARARG_TYPES["f64"]
         return callconv.from_raw(callconv.join(pieces, locs), t, self.ptr)
 
-    def _write_result(self, sig: Signature, result, name: str) -> None:
-        if not sig.result:
-            return
-        values = result if len(sig.result) > 1 else (result,)
-        if len(values) != len(sig.result):
-            raise HostFunctionError(f"host function {name} returned {len(values)} values for {sig}")
-        for t, v, locs in zip(sig.result, values,
-                              callconv.result_locations(self.target.cc, sig.result, self.ptr)):
-            if t.kind == "int" and isinstance(v, int):
-                v &= (1 << (8 * t.byte_size(self.ptr))) - 1
-            try:
-                bits = callconv.to_bits(v, t, self.ptr)
-            except SignatureError as e:
-                raise HostFunctionError(f"host function {name} returned {v!r}: {e}") from None
-            for loc, piece in callconv.split(bits, locs):
-                self.uc.reg_write(self.regs[loc.reg], piece)
+    def _write_result(self, plan: "callconv.CallPlan", result, name: str) -> None:
+        values = result if len(plan.results) > 1 else (result,)
+        if not isinstance(values, (tuple, list)) or len(values) != len(plan.results):
+            raise HostFunctionError(f"host function {name} returned {result!r} for "
+                                    f"{len(plan.results)} result value(s)")
+        try:
+            writes = plan.encode_results(values)
+        except SignatureError as e:
+            raise HostFunctionError(f"host function {name} returned {result!r}: {e}") from None
+        write, regs = self.uc.reg_write, self.regs
+        for r, v in writes:
+            write(regs[r], v)
 
     # -- HostContext for the runtime --------------------------------------------
 
