@@ -15,7 +15,7 @@ from typing import Callable, Dict, List, Mapping, Optional, Tuple
 from targets.base import Expr, Target
 
 from .errors import BadObject, RelocationOverflow, UndefinedSymbol
-from .layout import GOT, Layout
+from .layout import Layout
 from .objfile import ObjectFile, Relocation
 
 #: name -> (address, thumb) for symbols the object does not define, or None.

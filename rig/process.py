@@ -8,7 +8,6 @@ relocations and symbols never do (a `describe` callback turns an address into
 """
 from __future__ import annotations
 
-import struct
 import time
 import weakref
 from dataclasses import dataclass, field
@@ -87,7 +86,7 @@ class Process:
         self._fault: Optional[tuple] = None
         self._out = _Output()
 
-        lo, hi = space.lo, space.hi
+        hi = space.hi
         # Stack high, with an unmapped guard page below it; host slots and heap low.
         self.stack_top = (hi - 16 * PAGE) & ~(PAGE - 1)
         stack_lo = self.stack_top - page_up(stack_size)

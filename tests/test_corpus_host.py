@@ -20,7 +20,6 @@ The parser here is deliberately small; the rig gets its own in ``rig/corpus.py``
 """
 from __future__ import annotations
 
-import ast
 import ctypes
 import ctypes.util
 import math
@@ -28,9 +27,8 @@ import os
 import re
 import sys
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Optional
 
 import pytest
 

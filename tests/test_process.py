@@ -1,7 +1,6 @@
 """The remote process: permissions, calling conventions, host functions, memory."""
 from __future__ import annotations
 
-import math
 import struct
 
 import pytest

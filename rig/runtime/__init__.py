@@ -2,7 +2,7 @@
 remote code can call, implemented in Python over a `HostContext`."""
 from __future__ import annotations
 
-from . import compiler_rt, libc, libm
+from . import aeabi, compiler_rt, libc, libm
 from .heap import Heap
 from .host import HostContext, HostFunction, collect
 
@@ -12,6 +12,6 @@ __all__ = ["Heap", "HostContext", "HostFunction", "default_functions"]
 def default_functions() -> dict[str, HostFunction]:
     """Every built-in host function by C name (a fresh dict each call)."""
     functions: dict[str, HostFunction] = {}
-    for module in (libc, libm, compiler_rt):
+    for module in (libc, libm, compiler_rt, aeabi):
         functions.update(collect(vars(module)))
     return functions
