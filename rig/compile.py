@@ -101,6 +101,9 @@ def compile_source(data: Union[str, bytes], target: Target, opts: Options = Opti
     kind = source_kind(data)
     if kind == "object":
         return data
+    if name.endswith((".s", ".S", ".c")):
+        raise CompileError(f"{name}: assembly and C need a toolchain (clang); rig compiles LLVM IR, bitcode "
+                           f"and loads ELF objects: build {name} into a .o for {target.triple} and load that")
     key = _key(data, target, opts)
     hit = _memory.get(key)
     if hit is not None:

@@ -104,3 +104,10 @@ def test_bad_options_are_refused():
         C.Options(opt=7).check()
     with pytest.raises(rig.CompileError, match="assembly"):
         rig.Jit("aarch64").load('module asm "nop"\ndefine void @f() { ret void }')
+
+
+def test_assembly_and_c_sources_get_a_clear_error(tmp_path):
+    for name in ("f.s", "f.c"):
+        (tmp_path / name).write_text("int f(void) { return 1; }\n")
+        with pytest.raises(rig.CompileError, match="need a toolchain"):
+            rig.Jit("arm").load(tmp_path / name)
