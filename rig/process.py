@@ -25,6 +25,7 @@ from .layout import PAGE, AddressSpace, page_up
 from .runtime.heap import Heap
 from .runtime.host import HostFunction
 from .signature import Signature
+from .watchdog import Watchdog
 
 _PROT = {"r": unicorn.UC_PROT_READ, "w": unicorn.UC_PROT_WRITE, "x": unicorn.UC_PROT_EXEC}
 SLOT = 16                      #: bytes per host-function slot
@@ -110,6 +111,8 @@ class Process:
         self.heap = Heap(heap_base, heap_size)
 
         me = weakref.ref(self)   # hooks must not keep the process alive (memory grows otherwise)
+        uc = self.uc
+        self._watchdog = Watchdog(uc.emu_stop)
         self.uc.hook_add(unicorn.UC_HOOK_MEM_INVALID,
                          lambda uc, access, address, size, value, _: me()._on_bad_memory(access, address, size))
         self.uc.hook_add(unicorn.UC_HOOK_CODE, lambda uc, address, size, _: me()._on_host(address),
@@ -315,18 +318,22 @@ class Process:
             self.uc.reg_write(self.regs[cc.float_count_reg], alloc.nfp)
 
         t0 = time.perf_counter()
+        self._watchdog.arm(timeout)
         try:
-            self.uc.emu_start(address | int(thumb), self.return_pad, timeout=int(timeout * 1e6), count=budget)
+            self.uc.emu_start(address | int(thumb), self.return_pad, count=budget)
         except UcError as e:
             raise self._fault_error(e) from None
         except ProgramExit as e:
             e.stdout, e.stderr = bytes(self._out.stdout), bytes(self._out.stderr)
             raise
+        finally:
+            self._watchdog.disarm()
         elapsed = time.perf_counter() - t0
         pc = self.uc.reg_read(self.regs[self.target.pc])
         if pc != self.return_pad:
+            # Unicorn ends silently on both limits: the PC says the call did not return.
             where = self._where(pc)
-            if elapsed >= timeout * 0.95:
+            if self._watchdog.fired:
                 raise TimeLimitExceeded(f"the call ran past its {timeout:g} s limit; stopped at {where}")
             raise InstructionBudgetExceeded(f"the call ran past its budget of {budget} instructions; "
                                             f"stopped at {where}")
@@ -394,6 +401,7 @@ class Process:
 
     def close(self) -> None:
         """Release the emulator's memory now rather than at garbage collection."""
+        self._watchdog.close()
         uc, self.uc = self.uc, None
         if uc is not None:
             for start, end, _ in list(uc.mem_regions()):
