@@ -1,7 +1,8 @@
 """Source -> ELF relocatable object, for a target.
 
-LLVM IR text or bitcode goes through llvmlite's target machines; an ELF
-object is taken as it is.  The IR's own `target triple` / `target datalayout`
+LLVM IR text or bitcode goes through llvmlite's target machines; assembly
+(.s) and C (.c) through clang from the `ziglang` package (`rig.toolchain`);
+an ELF object is taken as it is.  The IR's own `target triple` / `target datalayout`
 are replaced by the target's (IR written for one machine usually names it).
 Results are cached by content hash + target + options, in memory and on disk
 (``$RIG_CACHE_DIR``, default ``~/.cache/rig``), so a source is compiled once.
@@ -19,6 +20,7 @@ from typing import Optional, Union
 from targets.base import Target
 
 from ._cache import LRU
+from . import toolchain
 from .errors import CompileError
 
 RELOC_MODELS = ("static", "pic")
@@ -101,10 +103,10 @@ def compile_source(data: Union[str, bytes], target: Target, opts: Options = Opti
     kind = source_kind(data)
     if kind == "object":
         return data
-    if name.endswith((".s", ".S", ".c")):
-        raise CompileError(f"{name}: assembly and C need a toolchain (clang); rig compiles LLVM IR, bitcode "
-                           f"and loads ELF objects: build {name} into a .o for {target.triple} and load that")
-    key = _key(data, target, opts)
+    front = ""
+    if name.endswith(toolchain.SUFFIXES):
+        kind, front = "toolchain", os.path.splitext(name)[1]    # C or assembly: the suffix says which
+    key = _key(data + front.encode(), target, opts)
     hit = _memory.get(key)
     if hit is not None:
         return hit
@@ -114,7 +116,10 @@ def compile_source(data: Union[str, bytes], target: Target, opts: Options = Opti
         obj = path.read_bytes()
         _memory[key] = obj
         return obj
-    obj = _emit(data, kind, target, opts, name)
+    if kind == "toolchain":
+        obj = toolchain.build(data, name, target, opts.reloc, opts.code_model, opts.opt)
+    else:
+        obj = _emit(data, kind, target, opts, name)
     _memory[key] = obj
     if path is not None:
         try:

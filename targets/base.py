@@ -201,6 +201,7 @@ class Target:
     interworking: bool = False   #: bit 0 of a function symbol's value marks Thumb code (ARM)
     code_align: int = 1          #: least alignment of a code section (the instruction size)
     thumb_code_align: int = 2    #: ... of a section whose functions are all Thumb (interworking targets)
+    clang_args: Sequence[str] = ()  #: how clang (zig cc) is told to build for this target
 
     def howto(self, type_: int) -> Optional[Howto]:
         """The table row for a relocation type number, or None."""

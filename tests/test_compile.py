@@ -106,8 +106,52 @@ def test_bad_options_are_refused():
         rig.Jit("aarch64").load('module asm "nop"\ndefine void @f() { ret void }')
 
 
-def test_assembly_and_c_sources_get_a_clear_error(tmp_path):
-    for name in ("f.s", "f.c"):
-        (tmp_path / name).write_text("int f(void) { return 1; }\n")
-        with pytest.raises(rig.CompileError, match="need a toolchain"):
-            rig.Jit("arm").load(tmp_path / name)
+C_SRC = r"""
+int printf(const char *, ...);
+static const char *names[] = {"zero", "one", "two", "three"};
+static int table[4] = {10, 20, 30, 40};
+long long big(long long a, long long b) { return a / (b | 1) + (a << (b & 7)); }
+__attribute__((noinline, section(".text.other"))) int g(int x) { return x * 2 + 1; }
+int f(int x) {
+    printf("%s %d\n", names[x & 3], table[x & 3]);
+    return g(table[x & 3]) + (int)big(x * 1000000007LL, 3);
+}
+"""
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_c_through_the_toolchain_runs_at_random_placements(target, tmp_path):
+    (tmp_path / "prog.c").write_text(C_SRC)
+    want = 2 * 20 + 1 + (1000000007 // 3 + (1000000007 << 3))
+    want = (want + 2**31) % 2**32 - 2**31
+    for reloc in ("static", "pic"):
+        jit = rig.Jit(target, seed=4, reloc=reloc)
+        for _ in range(5):
+            mod = jit.load(tmp_path / "prog.c")
+            r = mod.invoke("f", 1, signature="i32(i32)")
+            assert (r.value, r.stdout) == (want, b"one 20\n"), mod.layout.mapping()
+            jit.unload(mod)
+
+
+ASM = {
+    "x86_64": ".text\n.globl f\nf:\n lea 1(%rdi), %rax\n ret\n",
+    "arm": ".text\n.globl f\n.type f,%function\nf:\n add r0, r0, #1\n bx lr\n",
+    "thumb": ".syntax unified\n.thumb\n.text\n.globl f\n.type f,%function\n.thumb_func\nf:\n adds r0, #1\n bx lr\n",
+    "aarch64": ".text\n.globl f\n.type f,%function\nf:\n add x0, x0, #1\n ret\n",
+}
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_assembly_through_the_toolchain(target, tmp_path):
+    (tmp_path / "f.s").write_text(ASM[target])
+    mod = rig.Jit(target, seed=1).load(tmp_path / "f.s")
+    assert mod.function("f", "i32(i32)")(41) == 42
+
+
+def test_toolchain_errors_are_compile_errors(tmp_path):
+    (tmp_path / "bad.c").write_text("int f(void) { return undefined_thing; }\n")
+    with pytest.raises(rig.CompileError, match="undefined_thing"):
+        rig.Jit("aarch64").load(tmp_path / "bad.c")
+    (tmp_path / "bad.s").write_text("not_an_instruction x0\n")
+    with pytest.raises(rig.CompileError, match="assembling bad.s for arm failed"):
+        rig.Jit("arm").load(tmp_path / "bad.s")
