@@ -27,8 +27,8 @@ def _relocs(text: str) -> List[str]:
     return ["static", "pic"] if text == "both" else [text]
 
 
-def _program(path: str, entry: Optional[str], args: List[str]) -> Program:
-    prog = corpus.load(path) if path.endswith(".ll") else Program(Path(path), "", ())
+def _program(path: str, entry: Optional[str], args: List[str], signature: Optional[str] = None) -> Program:
+    prog = corpus.load(path) if path.endswith(corpus.SOURCE_SUFFIXES) else Program(Path(path), "", ())
     if not prog.source:
         try:
             prog = Program(Path(path), "", (), source=Path(path).read_bytes())
@@ -42,13 +42,17 @@ def _program(path: str, entry: Optional[str], args: List[str]) -> Program:
             except (ValueError, SyntaxError):
                 raise RigError(f"argument {a!r} is not a number") from None
         call = Call(entry or "main", tuple(values), "==", None, 0)
-        prog = Program(prog.path, prog.description, (call,), prog.relocs, ALL_TARGETS, prog.source)
+        prog = Program(prog.path, prog.description, (call,), prog.relocs, ALL_TARGETS, prog.source,
+                       prog.signatures)
+    if signature:
+        prog = Program(prog.path, prog.description, prog.calls, prog.relocs, prog.targets, prog.source,
+                       prog.signatures + ((prog.calls[0].name, signature),))
     return prog
 
 
 def cmd_run(ns) -> int:
     """rig run: every target x relocation model x placement; compare."""
-    prog = _program(ns.program, ns.entry, ns.args)
+    prog = _program(ns.program, ns.entry, ns.args, ns.signature)
     all_trials = []
     for target in _targets(ns.target):
         if target not in prog.targets:
@@ -187,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 "random, relocate and run in Unicorn.")
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run a program on targets at random placements and compare")
-    r.add_argument("program", help=".ll, .bc or .o file (a corpus header states calls and results)")
+    r.add_argument("program", help=".ll, .bc, .c, .s or .o file (a corpus header states calls and results)")
     r.add_argument("--target", default="all", help="x86_64, arm, thumb, aarch64, a comma list, or all")
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--placements", type=int, default=5)
@@ -195,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--opt", type=int, default=2, choices=[0, 1, 2, 3])
     r.add_argument("--entry", help="function to call (default: the header's CALL lines, else main)")
     r.add_argument("--args", nargs="*", default=[], help="arguments for --entry (numbers)")
+    r.add_argument("--signature", help="the entry's C signature, e.g. 'i32(i32, f64)' (needed for .c, .s, .o)")
     r.add_argument("--json", action="store_true")
     r.set_defaults(fn=cmd_run)
     t = sub.add_parser("targets", help="list the targets")

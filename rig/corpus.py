@@ -1,8 +1,10 @@
 """Corpus programs: IR files whose header states what calling them must give.
 
-Header (leading comment lines)::
+Header (leading comment lines; ``;``, ``//``, ``#`` or ``@`` comments, so
+IR, C and every target's assembly can carry one)::
 
     ; rig: <one-line description>
+    ; SIG: name i32(i32, f64)              (a signature, for C and assembly: no IR types)
     ; CALL: name(args) == expected        (or ~= : relative 1e-9)
     ; STDOUT: "..."                        (optional, right after a CALL: what it prints)
     ; RELOC: static pic                    (default both)
@@ -64,6 +66,7 @@ class Program:
     relocs: Tuple[str, ...] = ("static", "pic")
     targets: Tuple[str, ...] = ALL_TARGETS
     source: bytes = field(default=b"", repr=False)
+    signatures: Tuple[Tuple[str, str], ...] = ()     #: (function, signature) from SIG lines
 
     @property
     def name(self) -> str:
@@ -71,6 +74,7 @@ class Program:
         return self.path.name
 
 
+_COMMENTS = ("//", ";", "#", "@")
 _CALL = re.compile(r"^([A-Za-z_.$][\w.$]*)\s*\((.*)\)\s*(==|~=)\s*(.+?)\s*$")
 
 
@@ -83,15 +87,16 @@ def _literal(text: str, what: str, where: str):
 
 def parse_header(text: str, path: Path = Path("<program>")) -> Program:
     """The `Program` a header describes; `CorpusError` names the bad line."""
-    description, calls = "", []
+    description, calls, sigs = "", [], []
     relocs, targets = ("static", "pic"), ALL_TARGETS
     for lineno, line in enumerate(text.splitlines(), 1):
         s = line.strip()
         if not s:
             continue
-        if not s.startswith(";"):
+        prefix = next((p for p in _COMMENTS if s.startswith(p)), None)
+        if prefix is None:
             break
-        body = s.lstrip(";").strip()
+        body = s[len(prefix):].strip()
         key, _, rest = body.partition(":")
         key, rest = key.strip().upper(), rest.strip()
         where = f"{path.name}:{lineno}"
@@ -110,6 +115,14 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
             out = _literal(rest, "STDOUT string", where)
             last = calls[-1]
             calls[-1] = Call(last.name, last.args, last.op, last.expected, last.line, out)
+        elif key == "SIG":
+            fname, _, sig = rest.partition(" ")
+            from .signature import parse as parse_signature
+            try:
+                parse_signature(sig.strip())
+            except RigError as e:
+                raise CorpusError(f"{where}: {e}") from None
+            sigs.append((fname, sig.strip()))
         elif key == "RELOC":
             relocs = tuple(rest.split())
         elif key == "TARGETS":
@@ -117,7 +130,7 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
             unknown = [t for t in targets if t not in ALL_TARGETS]
             if unknown:
                 raise CorpusError(f"{where}: unknown target(s) {', '.join(unknown)}")
-    return Program(path, description, tuple(calls), relocs, targets, text.encode())
+    return Program(path, description, tuple(calls), relocs, targets, text.encode(), tuple(sigs))
 
 
 def load(path) -> Program:
@@ -130,6 +143,10 @@ def load(path) -> Program:
     return parse_header(text, path)
 
 
-def discover(directory) -> List[Program]:
-    """Every ``*.ll`` program in `directory`, sorted by name."""
-    return [load(p) for p in sorted(Path(directory).glob("*.ll"))]
+SOURCE_SUFFIXES = (".ll", ".c", ".s", ".S")
+
+
+def discover(directory, recursive: bool = False) -> List[Program]:
+    """Every program (.ll, .c, .s, .S) in `directory`, sorted by path."""
+    paths = Path(directory).rglob("*") if recursive else Path(directory).glob("*")
+    return [load(p) for p in sorted(paths) if p.suffix in SOURCE_SUFFIXES and p.is_file()]

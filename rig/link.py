@@ -40,12 +40,13 @@ class TraceRecord:
     via: str                  #: "direct", "stub", "got" or "none"
     before: bytes
     after: bytes
+    stub: Optional[int] = None  #: the stub's address, when the site branches through one
 
     def as_dict(self) -> dict:
         """Plain data for JSON."""
         return {"section": self.section, "offset": self.offset, "type": self.type, "symbol": self.symbol,
                 "S": self.S, "A": self.A, "P": self.P, "value": self.value, "via": self.via,
-                "before": self.before.hex(), "after": self.after.hex()}
+                "before": self.before.hex(), "after": self.after.hex(), "stub": self.stub}
 
 
 @dataclass
@@ -128,6 +129,7 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
         s, t, A = S[r.symbol], T[r.symbol], r.addend
         expr = howto.expr
         via = "direct"
+        L = None
         if expr is Expr.ABS or expr is Expr.PC or expr is Expr.BRANCH:
             v = ((s + A) | t) if howto.thumb_bit else s + A
             if expr is not Expr.ABS:
@@ -182,7 +184,7 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
         after = new.to_bytes(size, "little")
         buf[off:off + size] = after
         if trace:
-            records.append(_record(obj, r, S, v, via, before, after, P))
+            records.append(_record(obj, r, S, v, via, before, after, P, L))
 
     exported, local = {}, {}
     for sym in symbols:
@@ -215,6 +217,6 @@ def _hex(v: int) -> str:
     return f"-{-v:#x}" if v < 0 else f"{v:#x}"
 
 
-def _record(obj, r, S, v, via, before, after, P=0) -> TraceRecord:
+def _record(obj, r, S, v, via, before, after, P=0, L=None) -> TraceRecord:
     return TraceRecord(obj.section(r.section).name, r.offset, r.howto.name, _symname(obj, r),
-                       S[r.symbol], r.addend, P, v, via, before, after)
+                       S[r.symbol], r.addend, P, v, via, before, after, L)

@@ -61,6 +61,7 @@ def run_trials(program: Program, target: str, *, placements: int = 1, seed: Opti
                jit: Optional[Jit] = None) -> List[Trial]:
     """Load `program` at `placements` random placements on `target`, run its calls."""
     calls = list(program.calls if calls is None else calls)
+    sigs = dict(program.signatures)
     own = jit is None
     jit = jit or Jit(target, seed=seed, reloc=reloc, opt=opt)
     trials = []
@@ -78,7 +79,7 @@ def run_trials(program: Program, target: str, *, placements: int = 1, seed: Opti
             trial.stubs = len(mod.image.stubs)
             try:
                 for call in calls:
-                    trial.outcomes.append(_run_call(mod, call))
+                    trial.outcomes.append(_run_call(mod, call, sigs))
             finally:
                 jit.unload(mod)
                 jit.process.heap.reset()
@@ -88,10 +89,10 @@ def run_trials(program: Program, target: str, *, placements: int = 1, seed: Opti
     return trials
 
 
-def _run_call(mod, call: Call) -> Outcome:
+def _run_call(mod, call: Call, signatures: dict) -> Outcome:
     out = Outcome(call)
     try:
-        res = mod.invoke(call.name, *call.args)
+        res = mod.invoke(call.name, *call.args, signature=signatures.get(call.name))
     except RigError as e:
         out.error, out.ok = str(e), False
         stdout = getattr(e, "stdout", b"")

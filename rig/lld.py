@@ -1,0 +1,137 @@
+"""A trusted linker as the oracle: link an object with ld.lld at the layout
+the rig chose and compare, site by site, the fields both wrote.
+
+lld (from the `ziglang` package) gets a linker script that puts every
+allocatable input section in an output section of its own at the rig's
+address, `--defsym` for every external at the address the rig resolved it
+to, and `--no-relax`.  Sites the rig sent through a GOT slot or a stub are
+not compared byte for byte (the two linkers lay those out differently); for
+them the caller checks the slot or the stub instead.
+"""
+from __future__ import annotations
+
+import io
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from targets.base import GOT_BASE_EXPRS, Target
+
+from .errors import RigError
+from .layout import GOT, Layout
+from .link import Image
+from .objfile import ObjectFile
+from .toolchain import zig
+
+#: Sections lld rewrites on its own terms (unwind tables: merged, sorted, deduplicated).
+SKIPPED = (".eh_frame", ".ARM.exidx", ".ARM.extab")
+
+
+@dataclass(frozen=True)
+class SiteDifference:
+    """A relocation site where the rig and lld wrote different bytes."""
+
+    section: str
+    offset: int
+    type: str
+    symbol: str
+    rig: bytes
+    lld: bytes
+
+    def __str__(self) -> str:
+        return (f"{self.type} at {self.section}+{self.offset:#x} against {self.symbol}: rig wrote "
+                f"{self.rig.hex()}, lld wrote {self.lld.hex()}")
+
+
+@dataclass
+class Comparison:
+    """What comparing one linked object with lld's output found."""
+
+    compared: int
+    skipped: int
+    differences: List[SiteDifference]
+    types: Dict[str, int]                 #: relocation type -> sites compared
+
+
+def script(obj: ObjectFile, layout: Layout) -> str:
+    """The linker script that reproduces `layout`."""
+    lines = ["SECTIONS {"]
+    for p in sorted(layout.placements, key=lambda p: p.address):
+        if p.item.key == GOT or p.item.name.startswith(SKIPPED):
+            continue
+        lines.append(f"  {p.item.name} {p.address:#x} : {{ *({p.item.name}) }}")
+    lines.append("  /DISCARD/ : { " + " ".join(f"*({s}*)" for s in SKIPPED) + " }")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def link(obj_bytes: bytes, obj: ObjectFile, layout: Layout, externals: Dict[str, int],
+         entry: Optional[str] = None) -> Dict[str, bytes]:
+    """lld's bytes of every placed section, linked at `layout`."""
+    from elftools.elf.elffile import ELFFile
+    names = [s.name for s in obj.sections]
+    if len(set(names)) != len(names):
+        raise RigError(f"{obj.name}: sections with the same name cannot be placed one by one in a linker script")
+    with tempfile.TemporaryDirectory(prefix="rig-lld-") as tmp:
+        d = Path(tmp)
+        (d / "in.o").write_bytes(obj_bytes)
+        (d / "link.ld").write_text(script(obj, layout))
+        args = ["ld.lld", "-static", "-nostdlib", "--no-relax", "-T", "link.ld", "-o", "out", "in.o",
+                "-z", "norelro", "--no-warn-mismatch", "-e", entry or "0"]
+        args += [f"--defsym={n}={a:#x}" for n, a in sorted(externals.items())]
+        zig(args, tmp, f"linking {obj.name} with ld.lld")
+        elf = ELFFile(io.BytesIO((d / "out").read_bytes()))
+        return {s.name: s.data() for s in elf.iter_sections() if s.name in names}
+
+
+def compare(obj_bytes: bytes, obj: ObjectFile, layout: Layout, image: Image, target: Target,
+            resolve) -> Comparison:
+    """Link with lld at the rig's layout and compare every directly written field.
+
+    Externals are defined for lld where the rig's sites reach them: at the
+    symbol, or at the one stub all of a symbol's far sites share (lld would
+    refuse a branch out of range to an absolute symbol); a symbol reached
+    both ways, or through several stubs, has its sites left out.
+    """
+    by_site = {(r.section, r.offset): r for r in image.trace}
+    reached: Dict[str, set] = {}
+    for rel in obj.relocations:
+        sym = obj.symbols[rel.symbol] if rel.symbol else None
+        rec = by_site.get((obj.section(rel.section).name, rel.offset))
+        if sym is not None and sym.kind == "undefined" and rec is not None and rec.via in ("direct", "stub"):
+            reached.setdefault(sym.name, set()).add(rec.stub if rec.via == "stub" else rec.S)
+    externals, ambiguous = {}, set()
+    for sym in obj.symbols:
+        if sym.kind == "undefined" and sym.name and sym.name not in externals:
+            where = reached.get(sym.name)
+            if where and len(where) == 1:
+                externals[sym.name] = next(iter(where))
+            else:
+                found = resolve(sym.name)
+                if found is not None:
+                    externals[sym.name] = found[0] | int(found[1])
+                if where:
+                    ambiguous.add(sym.name)
+    entry = next((n for n in image.symbols), None)
+    theirs = link(obj_bytes, obj, layout, externals, entry)
+    diffs, types, compared, skipped = [], {}, 0, 0
+    for rel in obj.relocations:
+        sec = obj.section(rel.section)
+        rec = by_site.get((sec.name, rel.offset))
+        fld = rel.howto.field
+        sym = obj.symbols[rel.symbol] if rel.symbol else None
+        external_stub = rec is not None and rec.via == "stub" and sym is not None and sym.kind == "undefined" \
+            and sym.name not in ambiguous
+        if (fld is None or rec is None or (rec.via != "direct" and not external_stub)
+                or sec.name.startswith(SKIPPED) or rel.howto.expr in GOT_BASE_EXPRS or sec.nobits
+                or (sym is not None and sym.name in ambiguous)):
+            skipped += 1
+            continue
+        mine = bytes(image.sections[rel.section][rel.offset:rel.offset + fld.size])
+        lld_bytes = theirs[sec.name][rel.offset:rel.offset + fld.size]
+        compared += 1
+        types[rel.howto.name] = types.get(rel.howto.name, 0) + 1
+        if mine != lld_bytes:
+            diffs.append(SiteDifference(sec.name, rel.offset, rel.howto.name, rec.symbol, mine, lld_bytes))
+    return Comparison(compared, skipped, diffs, types)
