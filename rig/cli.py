@@ -135,6 +135,38 @@ def cmd_targets(ns) -> int:
     return 0
 
 
+def cmd_relocs(ns) -> int:
+    """rig relocs: every supported relocation type per target, and what the corpus exercises."""
+    import targets
+    from .coverage import corpus_coverage
+    names = _targets(ns.target)
+    covered = corpus_coverage(ns.corpus, names) if ns.corpus and Path(ns.corpus).is_dir() else {}
+    rows = []
+    for name in names:
+        t = targets.get(name)
+        for h in sorted(t.relocations.values(), key=lambda h: h.type):
+            f = h.field
+            rows.append({"target": name, "type": h.type, "name": h.name,
+                         "value": ("((S + A) | T)" + h.expr.value[5:] if h.thumb_bit and h.expr.value.startswith("S + A")
+                                   else h.expr.value),
+                         "field": f.name if f else None, "bytes": f.size if f else 0,
+                         "range": f.range_text() if f else None,
+                         "stub": h.stub_state is not None, "doc": h.doc,
+                         "corpus_sites": covered.get(name, {}).get(h.name, 0) if covered else None})
+    if ns.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    from rich.table import Table
+    table = Table()
+    for col in ("target", "type", "name", "value", "field", "range", "stub", "corpus"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r["target"], str(r["type"]), r["name"], r["value"], r["field"] or "-", r["range"] or "-",
+                      "yes" if r["stub"] else "", "-" if r["corpus_sites"] is None else str(r["corpus_sites"]))
+    _console().print(table)
+    return 0
+
+
 def cmd_demo(ns) -> int:
     """rig demo: the built-in program on every target at a few random placements."""
     from rich.table import Table
@@ -205,6 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("targets", help="list the targets")
     t.add_argument("--json", action="store_true")
     t.set_defaults(fn=cmd_targets)
+    rl = sub.add_parser("relocs", help="the relocation tables, and which types the corpus exercises")
+    rl.add_argument("--target", default="all")
+    rl.add_argument("--corpus", default="corpus", help="directory of programs to count (default: corpus)")
+    rl.add_argument("--json", action="store_true")
+    rl.set_defaults(fn=cmd_relocs)
     d = sub.add_parser("demo", help="run the built-in demo on all four targets")
     d.add_argument("--seed", type=int, default=None)
     d.add_argument("--placements", type=int, default=3)

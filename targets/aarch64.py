@@ -62,6 +62,7 @@ TARGET = Target(
     stub_size=16,
     stub_align=8,
     write_stub=_stub,
+    stub_target=lambda code: int.from_bytes(code[8:16], "little"),
     host_slot=(0xD65F03C0).to_bytes(4, "little"),   # ret
     default_state="a64",
     fault_registers=tuple(f"x{i}" for i in range(31)) + ("sp", "pc", "nzcv"),

@@ -191,6 +191,7 @@ class Target:
     stub_size: int
     stub_align: int
     write_stub: Callable[[str, int, int], bytes]   #: (state, stub address, target|T) -> bytes
+    stub_target: Callable[[bytes], int]             #: the target|T a stub written by `write_stub` reaches
     host_slot: bytes                      #: a host function's slot: returns to the caller
     default_state: str                    #: the instruction set compiled code is in
     fault_registers: Sequence[str] = ()   #: shown in a fault report, in order

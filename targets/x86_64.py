@@ -55,6 +55,7 @@ TARGET = Target(
     stub_size=16,
     stub_align=16,
     write_stub=_stub,
+    stub_target=lambda code: int.from_bytes(code[6:14], "little"),
     host_slot=b"\xc3",               # ret
     default_state="x86",
     fault_registers=tuple(_GPR) + ("rip", "eflags"),
