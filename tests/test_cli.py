@@ -55,3 +55,23 @@ def test_demo(capsys):
     assert main(["demo", "--placements", "2", "--seed", "5"]) == 0
     out = capsys.readouterr().out
     assert "8 trials on 4 targets: same results at every placement" in out
+
+
+def test_run_c_on_all_targets(capsys, tmp_path):
+    src = tmp_path / "f.c"
+    src.write_text("// rig: C through the toolchain\n// SIG: f i64(i64)\n// CALL: f(40) == 42\n"
+                   "long long f(long long x) { return x / 2 + 22; }\n")
+    assert main(["run", str(src), "--target", "all", "--placements", "3", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {t["target"] for t in report["trials"]} == {"x86_64", "arm", "thumb", "aarch64"}
+
+
+def test_relocs_json_every_type_is_exercised_by_the_corpus(capsys):
+    assert main(["relocs", "--json", "--corpus", str(CORPUS)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    import targets
+    for name in ("x86_64", "arm", "thumb", "aarch64"):
+        listed = {r["name"] for r in rows if r["target"] == name}
+        assert listed == {h.name for h in targets.get(name).relocations.values()}
+    missing = sorted((r["target"], r["name"]) for r in rows if not r["corpus_sites"])
+    assert not missing, missing

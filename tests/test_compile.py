@@ -155,3 +155,30 @@ def test_toolchain_errors_are_compile_errors(tmp_path):
     (tmp_path / "bad.s").write_text("not_an_instruction x0\n")
     with pytest.raises(rig.CompileError, match="assembling bad.s for arm failed"):
         rig.Jit("arm").load(tmp_path / "bad.s")
+
+
+def test_aarch64_tiny_code_model_from_c(tmp_path):
+    """llvmlite has no tiny model, clang does: ADR/LDR-literal reach ±1 MiB, and the
+    memory manager keeps the module inside it."""
+    (tmp_path / "tiny.c").write_text(
+        "static int data[4] = {1, 2, 3, 4};\nint *p = &data[1];\n"
+        "int f(int i) { return data[i & 3] + *p; }\n")
+    jit = rig.Jit("aarch64", seed=5, code_model="tiny")
+    for _ in range(10):
+        mod = jit.load(tmp_path / "tiny.c")
+        assert {t.type for t in mod.trace} & {"R_AARCH64_ADR_PREL_LO21", "R_AARCH64_LD_PREL_LO19"}
+        span = max(p.end for p in mod.layout.placements) - min(p.address for p in mod.layout.placements)
+        assert span < 1 << 20
+        assert mod.call("f", 2, signature="i32(i32)") == 3 + 2
+        jit.unload(mod)
+
+
+def test_arm_without_movw_movt_uses_literal_pools():
+    src = SRC.split("\n", 3)[3].replace("define i64 @f(i32 %i) {", 'define i64 @f(i32 %i) #0 {') + \
+        '\nattributes #0 = { "target-features"="+no-movt" }\n'
+    for target in ("arm", "thumb"):
+        jit = rig.Jit(target, seed=6, reloc="static")
+        mod = jit.load(src)
+        types = {t.type for t in mod.trace if t.section == ".text"}
+        assert "R_ARM_ABS32" in types and not any("MOV" in t for t in types), types
+        assert mod.call("f", 3) == 48
