@@ -57,7 +57,7 @@ def cmd_run(ns) -> int:
     for target in _targets(ns.target):
         if target not in prog.targets:
             continue
-        for reloc in _relocs(ns.reloc):
+        for reloc in (_relocs(ns.reloc) if ns.reloc else prog.relocs):
             all_trials.extend(runner.run_trials(prog, target, placements=ns.placements, seed=ns.seed,
                                                 reloc=reloc, opt=ns.opt))
     problems = runner.disagreements(all_trials)
@@ -227,7 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--target", default="all", help="x86_64, arm, thumb, aarch64, a comma list, or all")
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--placements", type=int, default=5)
-    r.add_argument("--reloc", choices=["static", "pic", "both"], default="both")
+    r.add_argument("--reloc", choices=["static", "pic", "both"],
+                   help="relocation model(s) (default: the header's RELOC line, else both)")
     r.add_argument("--opt", type=int, default=2, choices=[0, 1, 2, 3])
     r.add_argument("--entry", help="function to call (default: the header's CALL lines, else main)")
     r.add_argument("--args", nargs="*", default=[], help="arguments for --entry (numbers)")

@@ -224,8 +224,8 @@ def absolute_limit(obj: ObjectFile, space: AddressSpace) -> int:
     limit = space.hi
     for r in obj.relocations:
         fld = r.howto.field
-        if r.symbol and obj.symbols[r.symbol].kind == "abs":
-            continue                   # an absolute symbol does not move with the layout
+        if not r.symbol or obj.symbols[r.symbol].kind == "abs":
+            continue                   # no symbol, or an absolute one: the value does not move with the layout
         if r.howto.expr is Expr.ABS and fld is not None and fld.lo is not None and fld.hi < limit:
             limit = fld.hi
     return limit if limit == space.hi else limit - _ADDEND_ROOM
@@ -254,7 +254,8 @@ def relative_reach(obj: ObjectFile) -> Optional[int]:
             continue
         if r.howto.expr is Expr.PC and r.symbol and obj.symbols[r.symbol].section == r.section:
             continue
-        if r.symbol and obj.symbols[r.symbol].kind in ("undefined", "abs"):
+        if r.howto.expr in (Expr.PC, Expr.PAGE_PC) and (
+                not r.symbol or obj.symbols[r.symbol].kind in ("undefined", "abs")):
             continue                   # an external's distance is the resolver's business, not the layout's
         span = min(-fld.lo, fld.hi)
         span -= span // 16                      # room for addends and the section's own size

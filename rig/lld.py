@@ -20,7 +20,7 @@ from targets.base import GOT_BASE_EXPRS, Target
 
 from .errors import RigError
 from .layout import GOT, Layout
-from .link import Image
+from .link import GOT_SYMBOL, Image
 from .objfile import ObjectFile
 from .toolchain import zig
 
@@ -122,7 +122,7 @@ def compare(obj_bytes: bytes, obj: ObjectFile, layout: Layout, image: Image, tar
             where[rec.stub if rec.via == "stub" else rec.S] = rec.via == "stub"
     externals = {}
     for sym in obj.symbols:
-        if sym.kind == "undefined" and sym.name and sym.name not in externals:
+        if sym.kind == "undefined" and sym.name and sym.name not in externals and sym.name != GOT_SYMBOL:
             where = reached.get(sym.name, {})
             stubs = sorted(a for a, is_stub in where.items() if is_stub)
             if len(where) == 1:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping, Optional, Tuple
 
-from targets.base import GOT_BASE_EXPRS, GOT_SLOT_EXPRS, Expr, Howto, Target
+from targets.base import GOT_BASE_EXPRS, GOT_SLOT_EXPRS, Expr, Howto, Target, sign_extend
 
 from .errors import BadObject, UnsupportedRelocation
 
@@ -215,7 +215,10 @@ def _symbol(i: int, sym, target: Target, alloc: set) -> Symbol:
     if shndx == "SHN_UNDEF":
         kind, section = "undefined", None
     elif shndx == "SHN_ABS":
+        # `.set neg, -5` is stored as 2**64 - 5: an absolute value, read as the
+        # signed number it is (lld's 64-bit arithmetic wraps the same way).
         kind, section = "abs", None
+        value = sign_extend(value, target.elf_class)
     elif shndx == "SHN_COMMON":
         kind, section = "common", None
     elif isinstance(shndx, int):
