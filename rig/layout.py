@@ -234,8 +234,7 @@ def absolute_limit(obj: ObjectFile, space: AddressSpace) -> int:
 _ADDEND_ROOM = 1 << 20
 
 #: Expressions whose value is a distance between two placed things.
-_RELATIVE = frozenset({Expr.PC, Expr.PAGE_PC, Expr.GOT_PC, Expr.GOT_PAGE_PC, Expr.GOT_BASE_PC,
-                       Expr.GOT_PAGE_OFF})
+_RELATIVE = frozenset({Expr.PC, Expr.PAGE_PC, Expr.GOT_PC, Expr.GOT_PAGE_PC, Expr.GOT_BASE_PC})
 
 
 def relative_reach(obj: ObjectFile) -> Optional[int]:
@@ -257,7 +256,8 @@ def relative_reach(obj: ObjectFile) -> Optional[int]:
         if r.howto.expr in (Expr.PC, Expr.PAGE_PC) and (
                 not r.symbol or obj.symbols[r.symbol].kind in ("undefined", "abs")):
             continue                   # an external's distance is the resolver's business, not the layout's
-        span = min(-fld.lo, fld.hi)
+        # a forward-only field ([0, hi): CBZ) still bounds the distance by hi
+        span = min(-fld.lo, fld.hi) if fld.lo < 0 else fld.hi
         span -= span // 16                      # room for addends and the section's own size
         reach = span if reach is None else min(reach, span)
     return reach
