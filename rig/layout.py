@@ -224,8 +224,8 @@ def absolute_limit(obj: ObjectFile, space: AddressSpace) -> int:
     limit = space.hi
     for r in obj.relocations:
         fld = r.howto.field
-        if not r.symbol or obj.symbols[r.symbol].kind == "abs":
-            continue                   # no symbol, or an absolute one: the value does not move with the layout
+        if not r.symbol or obj.symbols[r.symbol].kind in ("abs", "undefined"):
+            continue                   # no symbol, an absolute or an external one: not placed here
         if r.howto.expr is Expr.ABS and fld is not None and fld.lo is not None and fld.hi < limit:
             limit = fld.hi
     return limit if limit == space.hi else limit - _ADDEND_ROOM

@@ -113,6 +113,8 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
     got = b"".join(((S[sym] | T[sym]) & ((1 << (8 * ptr)) - 1)).to_bytes(ptr, "little")
                    for sym in obj.got_symbols) if got_base is not None else None
 
+    # Interworking applies to function symbols (and externals, which resolve to functions).
+    callable_ = [sym.type == "func" or sym.kind == "undefined" for sym in obj.symbols]
     stubs: Dict[Tuple[int, str, str], int] = {}
     stub_used: Dict[int, int] = {}
     records: List[TraceRecord] = []
@@ -128,6 +130,11 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
         P = sec_addr + r.offset
         s, t, A = S[r.symbol], T[r.symbol], r.addend
         expr = howto.expr
+        if expr is Expr.BRANCH and howto.thumb_bit and not callable_[r.symbol]:
+            # Not a function: no interworking; the instruction keeps the state it was written for.
+            t = int(howto.stub_state == THUMB_STATE)
+            if fld.exchanges is not None:
+                t ^= fld.exchanges(int.from_bytes(bufs[r.section][r.offset:r.offset + fld.size], "little"))
         via = "direct"
         L = None
         if expr is Expr.ABS or expr is Expr.PC or expr is Expr.BRANCH:

@@ -285,7 +285,8 @@ PREL31 = Field("prel31", 4, _prel31, _prel31_addend, **signed(31))
 # a Thumb target is odd (bit 0 = T, which selects BLX) and may be 2 mod 4
 # (bit 1 = H); an ARM target's value is always 0 mod 4 since S, A and P are.
 ARM_CALL = Field("A32 BL/BLX imm24", 4, _arm_call, _arm_call_addend,
-                 lo=-(1 << 25), hi=1 << 25, align=1)
+                 lo=-(1 << 25), hi=1 << 25, align=1,
+                 exchanges=lambda w: (w >> 28) == 0xF)          # BLX imm: cond field 0b1111
 # R_ARM_JUMP24 / R_ARM_PC24: B / BL<cond>; a target in the other state is
 # reached through an ARM stub, so the value is ARM-aligned.
 ARM_BRANCH = Field("A32 B/BL<cond> imm24", 4, _arm_imm24, _arm_imm24_addend, **signed(24, 2))
@@ -295,7 +296,8 @@ ARM_MOVT = Field("A32 MOVT imm16 (bits 31-16)", 4, _arm_movt, _arm_imm16_addend)
 # R_ARM_THM_CALL: ±16 MiB (isInt<25>).  align 1: the value is odd for a Thumb
 # target (BL); for an ARM target `prepare` rounds it to a multiple of 4 (BLX).
 THM_CALL = Field("T32 BL/BLX", 4, _thumb_call, _thumb_branch24_addend,
-                 lo=-(1 << 24), hi=1 << 24, align=1, prepare=_blx_round)
+                 lo=-(1 << 24), hi=1 << 24, align=1, prepare=_blx_round,
+                 exchanges=lambda w: not (w >> 16) & 0x1000)     # BLX: bit 12 of the 2nd halfword clear
 # R_ARM_THM_JUMP24 / R_ARM_THM_JUMP19: a B ignores bit 0 of the value (T of a
 # Thumb target); `prepare` clears it so the alignment check sees the offset.
 THM_BRANCH24 = Field("T32 B.W", 4, _thumb_branch24, _thumb_branch24_addend,
@@ -362,9 +364,10 @@ _ROWS = [
     _row("THM_JUMP24", Expr.BRANCH, THM_BRANCH24,
          "((S + A) | T) - P; B.W S:I1:I2:imm10:imm11 << 1, ±16 MiB; other state via a Thumb stub",
          thumb_bit=True, stub_state="thumb", same_state=True),
-    _row("THM_JUMP19", Expr.PC, THM_BRANCH20,
-         "((S + A) | T) - P; B<cond>.W S:J2:J1:imm6:imm11 << 1, ±1 MiB; no stub",
-         thumb_bit=True, same_state=True),
+    # lld reaches an ARM target of a B<cond>.W through an interworking thunk; so does the rig.
+    _row("THM_JUMP19", Expr.BRANCH, THM_BRANCH20,
+         "((S + A) | T) - P; B<cond>.W S:J2:J1:imm6:imm11 << 1, ±1 MiB; other state or out of "
+         "reach via a Thumb stub", thumb_bit=True, stub_state="thumb", same_state=True),
     # T16 branches.
     _row("THM_JUMP11", Expr.PC, THM_BRANCH11, "S + A - P; B imm11 << 1, ±2 KiB"),
     _row("THM_JUMP8", Expr.PC, THM_BRANCH8, "S + A - P; B<cond> imm8 << 1, ±256 B"),

@@ -50,7 +50,10 @@ class Field:
     `encode(word, value)` returns `word` with the field replaced (other bits kept);
     `addend(word)` reads the implicit addend of a REL relocation from the field.
     `prepare(value)` adjusts the value before the check, as an instruction needs
-    (Thumb BLX rounds its target).  The value must lie in `[lo, hi)` and be a
+    (Thumb BLX rounds its target).  `exchanges(word)` tells whether the
+    instruction as written changes state (a BLX): for a target that is not a
+    function the linker keeps the instruction as written (aaelf32 interworks
+    only for STT_FUNC symbols).  The value must lie in `[lo, hi)` and be a
     multiple of `align`; `lo is None` means no check (the `_NC` forms).
     """
 
@@ -62,6 +65,7 @@ class Field:
     hi: Optional[int] = None
     align: int = 1
     prepare: Optional[Callable[[int], int]] = None
+    exchanges: Optional[Callable[[int], bool]] = None  #: the instruction as written changes state (BLX)
 
     def fits(self, value: int) -> bool:
         """True when `value` is in range and aligned for this field."""

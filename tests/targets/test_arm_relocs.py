@@ -95,7 +95,7 @@ EXPECTED_ROWS = {
     "MOVT_PREL": (Expr.PC, False, None, False),
     "THM_CALL": (Expr.BRANCH, True, "thumb", False),
     "THM_JUMP24": (Expr.BRANCH, True, "thumb", True),
-    "THM_JUMP19": (Expr.PC, True, None, True),
+    "THM_JUMP19": (Expr.BRANCH, True, "thumb", True),
     "THM_JUMP11": (Expr.PC, False, None, False),
     "THM_JUMP8": (Expr.PC, False, None, False),
     "THM_JUMP6": (Expr.PC, False, None, False),
