@@ -9,6 +9,7 @@ IR, C and every target's assembly can carry one)::
     ; STDOUT: "..."                        (optional, right after a CALL: what it prints)
     ; RELOC: static pic                    (default both)
     ; TARGETS: x86_64 aarch64              (default all four)
+    ; NOLLD: <reason>                      (ld.lld cannot link it: left out of the lld differential)
 
 CALL lines run in order in one loaded module, so state carries over.
 """
@@ -67,6 +68,7 @@ class Program:
     targets: Tuple[str, ...] = ALL_TARGETS
     source: bytes = field(default=b"", repr=False)
     signatures: Tuple[Tuple[str, str], ...] = ()     #: (function, signature) from SIG lines
+    nolld: str = ""                                   #: why ld.lld cannot serve as its oracle, if it cannot
 
     @property
     def name(self) -> str:
@@ -87,7 +89,7 @@ def _literal(text: str, what: str, where: str):
 
 def parse_header(text: str, path: Path = Path("<program>")) -> Program:
     """The `Program` a header describes; `CorpusError` names the bad line."""
-    description, calls, sigs = "", [], []
+    description, calls, sigs, nolld = "", [], [], ""
     relocs, targets = ("static", "pic"), ALL_TARGETS
     for lineno, line in enumerate(text.splitlines(), 1):
         s = line.strip()
@@ -125,12 +127,14 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
             sigs.append((fname, sig.strip()))
         elif key == "RELOC":
             relocs = tuple(rest.split())
+        elif key == "NOLLD":
+            nolld = rest or "unspecified"
         elif key == "TARGETS":
             targets = tuple(_TARGET_NAMES.get(t, t) for t in rest.split())
             unknown = [t for t in targets if t not in ALL_TARGETS]
             if unknown:
                 raise CorpusError(f"{where}: unknown target(s) {', '.join(unknown)}")
-    return Program(path, description, tuple(calls), relocs, targets, text.encode(), tuple(sigs))
+    return Program(path, description, tuple(calls), relocs, targets, text.encode(), tuple(sigs), nolld)
 
 
 def load(path) -> Program:

@@ -168,7 +168,9 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
             v = fld.prepare(v)
         if expr is Expr.BRANCH:
             caller_t = int(howto.stub_state == THUMB_STATE)
-            if not fld.fits(v) or (howto.same_state and howto.thumb_bit and t != caller_t):
+            needs_stub = not fld.fits(v) or (howto.same_state and howto.thumb_bit and t != caller_t)
+            # A stub must be code: a branch-type word in data (PLT32 in .data) gets none.
+            if needs_stub and r.section in layout.stub_offsets:
                 key = (r.section, r.symbol, howto.stub_state)
                 L = stubs.get(key)
                 if L is None:

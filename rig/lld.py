@@ -10,7 +10,6 @@ them the caller checks the slot or the stub instead.
 """
 from __future__ import annotations
 
-import io
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,17 +88,25 @@ def link(obj_bytes: bytes, obj: ObjectFile, layout: Layout, externals: Dict[str,
                 "-e", entry or "0"]
         args += [f"--defsym={n}={a:#x}" for n, a in sorted(externals.items())]
         zig(args, tmp, f"linking {obj.name} with ld.lld")
-        elf = ELFFile(io.BytesIO((d / "out").read_bytes()))
-        sections = {s.name: s.data() for s in elf.iter_sections() if s.name in names}
-        counts: Dict[str, int] = {}
-        for sym in obj.symbols:
-            counts[sym.name] = counts.get(sym.name, 0) + 1
-        symbols = {}
-        tab = elf.get_section_by_name(".symtab")
-        for sym in (tab.iter_symbols() if tab is not None else ()):
-            if sym.name and counts.get(sym.name) == 1 and sym["st_shndx"] != "SHN_UNDEF":
-                symbols[sym.name] = sym["st_value"]
+        # lld's file is as long as the layout's span (sparse on disk): read only the sections.
+        with open(d / "out", "rb") as stream:
+            elf = ELFFile(stream)
+            sections = {s.name: s.data() for s in elf.iter_sections() if s.name in names}
+            symbols = _symbols(elf, obj)
         return sections, symbols
+
+
+def _symbols(elf, obj: ObjectFile) -> Dict[str, int]:
+    """lld's value for every symbol name that is unique in the object."""
+    counts: Dict[str, int] = {}
+    for sym in obj.symbols:
+        counts[sym.name] = counts.get(sym.name, 0) + 1
+    symbols = {}
+    tab = elf.get_section_by_name(".symtab")
+    for sym in (tab.iter_symbols() if tab is not None else ()):
+        if sym.name and counts.get(sym.name) == 1 and sym["st_shndx"] != "SHN_UNDEF":
+            symbols[sym.name] = sym["st_value"]
+    return symbols
 
 
 def compare(obj_bytes: bytes, obj: ObjectFile, layout: Layout, image: Image, target: Target,

@@ -17,6 +17,11 @@ looser):
   only take bits [27:2] / [15:2] and do not check the low bits.
 * lld's JUMP26 rewrites the whole word to `b` (a Cortex-A53 erratum trick);
   here the opcode is kept, as for every other row.
+* MOVW_PREL_G3 with a negative value: aaelf64 says MOV[NZ], so the rig writes
+  MOVN with NOT(X)[63:48] (as Linux's module loader does); lld always writes
+  MOVZ with X[63:48].  The register holds the same value once the MOVKs follow.
+* A PLT32 word outside code that cannot reach gets no stub (a stub must be
+  code): an overflow, as in lld.
 """
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from rig import corpus, lld
 ROOT = Path(__file__).resolve().parent.parent / "corpus"
 TARGETS = ("x86_64", "arm", "thumb", "aarch64")
 PROGRAMS = [p for p in corpus.discover(ROOT, recursive=True)
-            if p.path.suffix in (".s", ".S", ".c") or p.path.parent == ROOT]
+            if (p.path.suffix in (".s", ".S", ".c") or p.path.parent == ROOT) and not p.nolld]
 CASES = {t: [(p, r) for p in PROGRAMS if t in p.targets for r in
              (p.relocs[:1] if p.path.suffix in (".s", ".S") else p.relocs)] for t in TARGETS}
 JITS: dict = {}

@@ -11,7 +11,7 @@
   value raises `RelocationOverflow` naming the type, or (CALL26, JUMP26, PLT32) goes
   through a stub that still reaches the target; in-range layouts are linked by ld.lld too;
 * special cases: NONE / NULL, the absolute-symbol forms (symbol-less `.reloc`), the GOT
-  symbol, and what the rig still gets wrong or does differently from lld, as strict xfails.
+  symbol, and where the rig deliberately differs from lld (MOVW_PREL_G3 with X < 0).
 
 Addresses: code at T0 = 0x4000_0000_0000 (the middle of the 48-bit space), or at C0 = T0 - 1 MiB
 for the absolute forms, whose targets then sit around T0 (addends of -T0 make S + A small).
@@ -39,7 +39,8 @@ pytestmark = pytest.mark.skipif(not toolchain.available(), reason="needs the zig
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus" / "asm" / "aarch64.s"
-ALL_TYPES = {h.name for h in RELOCATIONS.values()}
+BY_NAME = {h.name: h for h in RELOCATIONS.values()}
+ALL_TYPES = set(BY_NAME)
 #: clang has no name for 256 (test_null_is_a_none renumbers a NONE in the object).
 NOT_IN_CORPUS = {"R_AARCH64_NULL"}
 #: rig.lld.compare skips sites whose value is GOT-relative (the GOT slot contents are checked).
@@ -53,7 +54,7 @@ G = 1 << 32
 TGT_VALUE = 0x1122334455667788    # the first 8 bytes at tgt
 
 
-def test_every_table_row_is_a_type_clang_can_name_or_null():
+def test_the_partition_of_types_is_complete():
     assert len(ALL_TYPES) == 43          # NONE and NULL included
     assert COMPARED_IN_CORPUS | NOT_IN_CORPUS | GOT_TYPES | {"R_AARCH64_NONE"} == ALL_TYPES
 
@@ -145,7 +146,7 @@ class Edge:
     id: str
     src: str
     at: Dict[str, int] = field(hash=False)
-    value: int
+    value: Optional[int]                          # None: not checked (a stub's L + A - P)
     word: Optional[int]
     result: Union[None, int, Callable] = None     # None: not run
     sig: str = "i64()"
@@ -432,7 +433,7 @@ def test_field_edge(edge: Edge):
             return
         mod = load(jit, edge.src, edge.at)
         rec = record(mod, edge.type)
-        size = RELOCATIONS[next(k for k, h in RELOCATIONS.items() if h.name == edge.type)].field.size
+        size = BY_NAME[edge.type].field.size
         mask = (1 << (8 * size)) - 1
         assert rec.via == edge.via
         if edge.value is not None:
@@ -590,32 +591,30 @@ def test_lld_compare_accepts_the_got_symbol():
 
 # ---------------------------------------------------------------------------- disagreements
 
-@pytest.mark.xfail(strict=True, reason=(
-    "rig vs ld.lld: for MOVW_PREL_G3 with X < 0 the rig writes MOVN with NOT(X)[63:48] (aaelf64: "
-    "'MOV[NZ]'; Linux's module loader does the same), lld always MOVZ with X[63:48] "
-    "(writeSMovWImm(loc, val >> 48) on a uint64_t never sees bit 16 set).  Both give the same "
-    "register once the three MOVKs follow, but rig.lld.compare compares bytes, so any object "
-    "whose G3 value is negative at a placement shows a difference; targets/aarch64_relocs.py "
-    "does not list this among its known differences from lld"))
-def test_prel_g3_with_a_negative_value_matches_lld():
+def test_prel_g3_with_a_negative_value_follows_aaelf64_where_lld_differs():
+    """For MOVW_PREL_G3 with X < 0 the rig writes MOVN with NOT(X)[63:48] (aaelf64:
+    'MOV[NZ]'; Linux's module loader does the same); lld always writes MOVZ with
+    X[63:48].  The register is the same once the three MOVKs follow; the bytes of
+    that one instruction are the only difference."""
     edge = next(e for e in EDGES if str(e) == "MOVW_PREL_G3-neg")
     jit = rig.Jit("aarch64")
     mod = load(jit, edge.src, edge.at)
     obj = C.compile_source(edge.src.encode(), jit.target, C.Options("static"), "x.s")
-    cmp = lld.compare(obj, mod.object, mod.layout, mod.image, jit.target, jit.resolve)
-    assert not cmp.differences, [str(d) for d in cmp.differences]
+    diffs = lld.compare(obj, mod.object, mod.layout, mod.image, jit.target, jit.resolve).differences
+    assert [d.type for d in diffs] == ["R_AARCH64_MOVW_PREL_G3"]
+    rig_word, lld_word = (int.from_bytes(d, "little") for d in (diffs[0].rig, diffs[0].lld))
+    assert rig_word >> 23 == 0b100100101 and lld_word >> 23 == 0b110100101      # MOVN vs MOVZ (64-bit)
+    assert (~(rig_word >> 5) & 0xFFFF) == (lld_word >> 5) & 0xFFFF                # NOT(X)[63:48] vs X[63:48]
 
 
-@pytest.mark.xfail(strict=True, raises=rig.EmulationFault, reason=(
-    "rig bug: a PLT32 word in a data section whose target is beyond +-2 GiB goes through a stub "
-    "that link._make_stub writes into that same section (items_of gives every section with "
-    "branch relocations a stub area), which is mapped rw, not x: calling the address the word "
-    "designates faults with 'instruction fetch from non-executable memory'.  lld has no thunk "
-    "for data and reports the overflow; the rig should too, or put the stub in a code section"))
-def test_plt32_in_data_beyond_reach_designates_a_callable_address():
+def test_plt32_in_data_beyond_reach_is_an_overflow():
+    """A stub must be code: a PLT32 word in a data section gets none, and beyond ±2 GiB
+    the link fails as lld's does (within reach it designates the function itself)."""
     src = asm("    adrp x1, word\n    add x1, x1, :lo12:word\n    ldrsw x2, [x1]\n    add x2, x2, x1\n    br x2",
               data="    .word fn@PLT - .")
     jit = rig.Jit("aarch64")
-    mod = load(jit, src, at(s=T0, d=T0 + PAGE, f=T0 + PAGE + (1 << 31)))
-    assert record(mod, "R_AARCH64_PLT32").via == "stub"
+    with pytest.raises(rig.RelocationOverflow, match="R_AARCH64_PLT32 at .data"):
+        load(jit, src, at(s=T0, d=T0 + PAGE, f=T0 + PAGE + (1 << 31)))
+    mod = load(jit, src, at(s=T0, d=T0 + PAGE, f=T0 + PAGE + (1 << 30)))
+    assert record(mod, "R_AARCH64_PLT32").via == "direct"
     assert mod.call("entry", signature="i64()") == 42
