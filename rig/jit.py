@@ -211,7 +211,8 @@ class Jit:
         return mod
 
     def _parse(self, data: bytes, name: str) -> objfile.ObjectFile:
-        key = (hashlib.sha256(data).hexdigest(), self.target.name)
+        # the table is part of the key: a parsed relocation carries its row (tests swap rows in)
+        key = (hashlib.sha256(data).hexdigest(), self.target.name, id(self.target.relocations))
         obj = _parsed.get(key)
         if obj is None:
             obj = _parsed[key] = objfile.parse(data, self.target, name)

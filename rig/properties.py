@@ -1,0 +1,127 @@
+"""The question the rig exists to ask, as a reusable check: does a module give
+the same results at a drawn placement as at a packed reference placement?
+
+`check_placement(jit, source, calls, placement)` loads `source` at the given
+explicit placement, runs `calls`, compares with the same calls at a packed
+placement on a separate `Jit`, and raises `PlacementMismatch` naming the
+program, the target, both placements, both results and, when ld.lld is
+available, the relocation sites where the rig's bytes differ from lld's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from . import compile as _compile
+from .errors import BudgetExceeded, EmulationFault, PlacementError, ProgramExit, RigError
+from .jit import Jit, read_source
+
+Call = Tuple[str, tuple]          #: (function, arguments)
+
+
+class PlacementMismatch(AssertionError):
+    """Relocated code behaved differently at two placements."""
+
+
+@dataclass
+class Outcome:
+    """What the calls gave: values and stdout, or the error's kind and text."""
+
+    values: List[object]
+    stdout: bytes
+    error: Optional[str] = None
+
+    def same_as(self, other: "Outcome") -> bool:
+        """Equal results (NaN equals NaN: the same bits went through both placements).
+        A fault never agrees: wild code that crashes at both placements is still wrong."""
+        if (self.error is None) != (other.error is None) or self.stdout != other.stdout:
+            return False
+        if self.error is not None:
+            kind = self.error.split(":")[0]
+            return kind == other.error.split(":")[0] and kind != "EmulationFault"
+        return all(a == b or (a != a and b != b) for a, b in zip(self.values, other.values))
+
+
+def run_calls(mod, calls: Sequence[Call], signatures: Dict[str, str]) -> Outcome:
+    """Run the calls in order on a loaded module."""
+    values, out = [], b""
+    try:
+        for name, args in calls:
+            r = mod.invoke(name, *args, signature=signatures.get(name))
+            values.append(r.value)
+            out += r.stdout
+    except (EmulationFault, BudgetExceeded, ProgramExit) as e:
+        return Outcome(values, out + getattr(e, "stdout", b""), f"{type(e).__name__}: {e}")
+    return Outcome(values, out)
+
+
+_references: Dict[tuple, Tuple[Outcome, Dict[str, int]]] = {}
+
+
+def reference(target: str, source: bytes, name: str, calls, signatures, reloc: str, code_model: str):
+    """The outcome and layout at a packed placement (cached per program)."""
+    import targets
+    key = (target, id(targets.get(target).relocations), source, name, tuple(calls),
+           tuple(sorted(signatures.items())), reloc, code_model)
+    hit = _references.get(key)
+    if hit is None:
+        with Jit(target, placement="packed", reloc=reloc, code_model=code_model) as ref:
+            mod = ref.load(source, name=name)
+            hit = _references[key] = (run_calls(mod, calls, signatures), mod.layout.mapping())
+    return hit
+
+
+def check_placement(jit: Jit, source, calls: Sequence[Call], placement: Dict[str, int], *,
+                    name: Optional[str] = None, signatures: Optional[Dict[str, str]] = None,
+                    expected: Optional[Sequence[object]] = None) -> Outcome:
+    """Run `calls` with `source` at `placement` on `jit` and compare with a packed
+    reference (and with `expected` values, when given); `PlacementMismatch` with
+    a full report when they differ."""
+    data, default_name = read_source(source)
+    name = name or default_name
+    signatures = signatures or {}
+    opts = jit.options
+    ref, ref_layout = reference(jit.target.name, data, name, calls, signatures, opts.reloc, opts.code_model)
+    try:
+        mod = jit.load(data, name=name, placement=placement)
+    except PlacementError:
+        raise
+    except RigError as e:
+        raise PlacementMismatch(_report(jit, name, placement, ref_layout, ref, None, f"load failed: {e}")) from None
+    try:
+        got = run_calls(mod, calls, signatures)
+        if expected is not None and (got.error or list(got.values) != list(expected)):
+            raise PlacementMismatch(_report(jit, name, placement, ref_layout, ref, got,
+                                            f"expected {list(expected)!r}\n  " + _lld_sites(jit, mod, data, name)))
+        if not got.same_as(ref):
+            raise PlacementMismatch(_report(jit, name, placement, ref_layout, ref, got, _lld_sites(jit, mod, data, name)))
+        return got
+    finally:
+        jit.unload(mod)
+
+
+def _lld_sites(jit: Jit, mod, data: bytes, name: str) -> str:
+    """The sites where the rig and ld.lld disagree at this placement, if lld is there."""
+    from . import lld, toolchain
+    if not toolchain.available():
+        return "(ld.lld not installed: no site-by-site comparison)"
+    try:
+        obj = _compile.compile_source(data, jit.target, jit.options, name)
+        cmp = lld.compare(obj, mod.object, mod.layout, mod.image, jit.target, jit.resolve)
+    except RigError as e:
+        return f"(ld.lld could not link it: {e})"
+    if not cmp.differences:
+        return f"ld.lld writes the same bytes at all {cmp.compared} comparable sites"
+    return "sites where the rig and ld.lld differ:\n    " + "\n    ".join(str(d) for d in cmp.differences)
+
+
+def _report(jit: Jit, name: str, placement, ref_layout, ref: Outcome, got: Optional[Outcome], detail: str) -> str:
+    def lay(m):
+        return ", ".join(f"{k}={v:#x}" for k, v in sorted(m.items(), key=lambda kv: kv[1]))
+
+    def res(o):
+        return "-" if o is None else (f"error {o.error}" if o.error else f"{o.values!r} stdout {o.stdout!r}")
+
+    return (f"{name} on {jit.target.name} ({jit.options.reloc}, {jit.options.code_model}) behaves differently "
+            f"at two placements\n  reference (packed): {lay(ref_layout)}\n    -> {res(ref)}\n"
+            f"  drawn placement:    {lay(placement)}\n    -> {res(got)}\n  {detail}")
