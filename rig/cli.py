@@ -167,6 +167,38 @@ def cmd_relocs(ns) -> int:
     return 0
 
 
+def cmd_fuzz(ns) -> int:
+    """rig fuzz: the placement properties as a campaign, with coverage per target."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from .fuzz import campaign
+    names = _targets(ns.target)
+    total = None if ns.minutes else ns.examples
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  disable=ns.json, transient=True) as progress:
+        tasks = {n: progress.add_task(n, total=total) for n in names}
+        reports = campaign(names, examples=ns.examples, minutes=ns.minutes, seed=ns.seed, corpus_dir=ns.corpus,
+                           database=ns.db or None, tick=lambda t: progress.advance(tasks[t]))
+    failed = [r for r in reports if r.failures]
+    if ns.json:
+        print(json.dumps({"ok": not failed, "targets": [r.as_dict() for r in reports]}, indent=2))
+        return 1 if failed else 0
+    from rich.table import Table
+    con = _console()
+    table = Table(title="relocation types applied during the campaign", title_justify="left")
+    for col in ("target", "examples", "stubs", "types applied (sites)", "never applied", "result"):
+        table.add_column(col, overflow="fold")
+    for r in reports:
+        applied = ", ".join(f"{k.split('_', 2)[-1]}×{v}" for k, v in sorted(r.relocations.items()))
+        never = ", ".join(n.split("_", 2)[-1] for n in r.never) or "-"
+        table.add_row(r.target, str(r.examples), str(r.stubs), applied, never,
+                      "[red]FAIL[/red]" if r.failures else "[green]ok[/green]")
+    con.print(table)
+    for r in failed:
+        for f in r.failures:
+            con.print(f"[red]{r.target}[/red]: {f}")
+    return 1 if failed else 0
+
+
 def cmd_demo(ns) -> int:
     """rig demo: the built-in program on every target at a few random placements."""
     from rich.table import Table
@@ -243,6 +275,15 @@ def build_parser() -> argparse.ArgumentParser:
     rl.add_argument("--corpus", default="corpus", help="directory of programs to count (default: corpus)")
     rl.add_argument("--json", action="store_true")
     rl.set_defaults(fn=cmd_relocs)
+    fz = sub.add_parser("fuzz", help="placement-invariance campaign over the corpus, with coverage")
+    fz.add_argument("--target", default="all")
+    fz.add_argument("--examples", type=int, default=200, help="examples per target (default 200)")
+    fz.add_argument("--minutes", type=float, help="run for this long per target instead")
+    fz.add_argument("--seed", type=int, help="make the campaign reproducible")
+    fz.add_argument("--corpus", default="corpus", help="programs with stated results (default: corpus)")
+    fz.add_argument("--db", default=".rig-fuzz", help="Hypothesis example database directory ('' for none)")
+    fz.add_argument("--json", action="store_true")
+    fz.set_defaults(fn=cmd_fuzz)
     d = sub.add_parser("demo", help="run the built-in demo on all four targets")
     d.add_argument("--seed", type=int, default=None)
     d.add_argument("--placements", type=int, default=3)

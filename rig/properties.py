@@ -30,6 +30,8 @@ class Outcome:
     values: List[object]
     stdout: bytes
     error: Optional[str] = None
+    relocations: Optional[Dict[str, int]] = None   #: type -> sites applied (at this placement)
+    stubs: int = 0
 
     def same_as(self, other: "Outcome") -> bool:
         """Equal results (NaN equals NaN: the same bits went through both placements).
@@ -95,6 +97,10 @@ def check_placement(jit: Jit, source, calls: Sequence[Call], placement: Dict[str
                                             f"expected {list(expected)!r}\n  " + _lld_sites(jit, mod, data, name)))
         if not got.same_as(ref):
             raise PlacementMismatch(_report(jit, name, placement, ref_layout, ref, got, _lld_sites(jit, mod, data, name)))
+        counts: Dict[str, int] = {}
+        for r in mod.trace:
+            counts[r.type] = counts.get(r.type, 0) + 1
+        got.relocations, got.stubs = counts, len(mod.image.stubs)
         return got
     finally:
         jit.unload(mod)
