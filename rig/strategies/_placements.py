@@ -36,9 +36,10 @@ def _window(obj, target, space: AddressSpace, code_model: str) -> tuple:
     return space.lo, top, min(window, top - space.lo)
 
 
-def _base(draw, kind: str, lo: int, top: int, span: int, pointer_size: int) -> int:
+def _base(draw, kind: str, lo: int, top: int, span: int, pointer_size: int, space: AddressSpace) -> int:
     if kind == "low":
-        return lo + draw(st.integers(0, 64)) * PAGE
+        # the lowest free pages (the process keeps its host slots and heap low)
+        return space.find_free(span + 64 * PAGE, lo) + draw(st.integers(0, 64)) * PAGE
     if kind == "bit31":
         start = (1 << 31) - draw(st.integers(0, 4)) * PAGE - span // 2
     elif kind == "above_4g" and pointer_size == 8:
@@ -80,7 +81,7 @@ def placements(draw, jit, module, code_model: str = None) -> Dict[str, int]:
     assume(need <= window)
     budget = window - need
     kind = draw(st.sampled_from(BASES))
-    base = _base(draw, kind, lo, top, need + budget // 4, target.pointer_size)
+    base = _base(draw, kind, lo, top, need + budget // 4, target.pointer_size, space)
 
     mapping, cursor, prev = {}, base, None
     for item in order:
