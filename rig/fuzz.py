@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence
 
-from hypothesis import HealthCheck, given, seed as hyp_seed, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, seed as hyp_seed, settings, strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase, ExampleDatabase
 
 import targets as _targets
@@ -62,9 +62,11 @@ def _property(target: str, programs: Sequence[Program], report: TargetReport, ti
             probes[key] = mod
         return probes[key]
 
+    by_name = {str(p.path): p for p in programs}
+
     @given(data=st.data())
     def prop(data):
-        program = data.draw(st.sampled_from(programs), label="program")
+        program = by_name[data.draw(st.sampled_from(sorted(by_name)), label="program")]
         reloc = data.draw(st.sampled_from(program.relocs), label="relocation model")
         jit = jits.get(reloc) or jits.setdefault(reloc, Jit(target, seed=0, reloc=reloc))
         placement = data.draw(placements(jit, probe(jit, program, reloc)), label="placement")
@@ -83,6 +85,13 @@ def _property(target: str, programs: Sequence[Program], report: TargetReport, ti
     # distinct database keys per target (the function is the same code for each)
     prop.hypothesis.inner_test._hypothesis_internal_add_digest = f"rig-fuzz-{target}".encode()
     return prop
+
+
+def _failures(e: BaseException) -> List[str]:
+    """One message per distinct failure (Hypothesis groups several)."""
+    if hasattr(e, "exceptions"):
+        return [m for sub in e.exceptions for m in _failures(sub)]
+    return [str(e) if isinstance(e, AssertionError) else f"{type(e).__name__}: {e}"]
 
 
 def example_database(spec):
@@ -116,14 +125,17 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
         deadline = time.monotonic() + 60 * minutes if minutes else None
         batch = examples or 200
         while True:
+            # no explain phase: it re-runs a failure dozens of times, each with an lld link for the report
             runner = settings(max_examples=batch, deadline=None, database=db, print_blob=True,
-                              suppress_health_check=list(HealthCheck))(prop)
+                              suppress_health_check=list(HealthCheck),
+                              phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target,
+                                      Phase.shrink])(prop)
             if seed is not None:
                 runner = hyp_seed(seed + report.examples)(runner)
             try:
                 runner()
-            except AssertionError as e:
-                report.failures.append(str(e))
+            except Exception as e:          # a mismatch, or several (an ExceptionGroup), or a crash
+                report.failures.extend(_failures(e))
                 break
             if deadline is None or time.monotonic() >= deadline:
                 break

@@ -93,8 +93,12 @@ def check_placement(jit: Jit, source, calls: Sequence[Call], placement: Dict[str
     try:
         got = run_calls(mod, calls, signatures)
         if expected is not None and (got.error or list(got.values) != list(expected)):
-            raise PlacementMismatch(_report(jit, name, placement, ref_layout, ref, got,
-                                            f"expected {list(expected)!r}\n  " + _lld_sites(jit, mod, data, name)))
+            ref_ok = not ref.error and list(ref.values) == list(expected)
+            raise PlacementMismatch(_report(
+                jit, name, placement, ref_layout, ref, got,
+                f"expected {list(expected)!r}" + ("" if ref_ok else " (the packed reference is wrong too)")
+                + "\n  " + _lld_sites(jit, mod, data, name),
+                headline="does not give the stated results" if ref_ok or ref.same_as(got) else None))
         if not got.same_as(ref):
             raise PlacementMismatch(_report(jit, name, placement, ref_layout, ref, got, _lld_sites(jit, mod, data, name)))
         counts: Dict[str, int] = {}
@@ -121,13 +125,14 @@ def _lld_sites(jit: Jit, mod, data: bytes, name: str) -> str:
     return "sites where the rig and ld.lld differ:\n    " + "\n    ".join(str(d) for d in cmp.differences)
 
 
-def _report(jit: Jit, name: str, placement, ref_layout, ref: Outcome, got: Optional[Outcome], detail: str) -> str:
+def _report(jit: Jit, name: str, placement, ref_layout, ref: Outcome, got: Optional[Outcome], detail: str,
+            headline: Optional[str] = None) -> str:
     def lay(m):
         return ", ".join(f"{k}={v:#x}" for k, v in sorted(m.items(), key=lambda kv: kv[1]))
 
     def res(o):
         return "-" if o is None else (f"error {o.error}" if o.error else f"{o.values!r} stdout {o.stdout!r}")
 
-    return (f"{name} on {jit.target.name} ({jit.options.reloc}, {jit.options.code_model}) behaves differently "
-            f"at two placements\n  reference (packed): {lay(ref_layout)}\n    -> {res(ref)}\n"
+    return (f"{name} on {jit.target.name} ({jit.options.reloc}, {jit.options.code_model}) "
+            f"{headline or 'behaves differently at two placements'}\n  reference (packed): {lay(ref_layout)}\n    -> {res(ref)}\n"
             f"  drawn placement:    {lay(placement)}\n    -> {res(got)}\n  {detail}")

@@ -108,6 +108,7 @@ def _branch_at_limit(draw, obj, target, items, mapping):
     - align, the limit, or the limit + align (direct, then a stub)."""
     names = {i.key: i.name for i in items}
     sites = [r for r in obj.relocations if r.howto.expr is Expr.BRANCH and r.symbol
+             and r.howto.field is not None and r.howto.field.lo is not None
              and obj.symbols[r.symbol].section not in (None, r.section)
              and obj.symbols[r.symbol].section in names]
     if not sites:
