@@ -58,7 +58,7 @@ class Image:
     symbols: Dict[str, Tuple[int, bool]]      #: global/weak definitions: name -> (address, thumb)
     locals: Dict[str, Tuple[int, bool]]       #: every other named definition
     trace: List[TraceRecord]
-    stubs: Dict[Tuple[int, str, str], int]    #: (section, symbol, state) -> stub address
+    stubs: Dict[Tuple[int, int, str, int], int]   #: (section, symbol, state, offset past S) -> stub
 
 
 def symbol_values(obj: ObjectFile, layout: Layout, resolve: Resolver) -> Tuple[List[int], List[int]]:
@@ -115,7 +115,7 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
 
     # Interworking applies to function symbols (and externals, which resolve to functions).
     callable_ = [sym.type == "func" or sym.kind == "undefined" for sym in obj.symbols]
-    stubs: Dict[Tuple[int, str, str], int] = {}
+    stubs: Dict[Tuple[int, int, str, int], int] = {}
     stub_used: Dict[int, int] = {}
     records: List[TraceRecord] = []
     symbols = obj.symbols
@@ -171,12 +171,15 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
             needs_stub = not fld.fits(v) or (howto.same_state and howto.thumb_bit and t != caller_t)
             # A stub must be code: a branch-type word in data (PLT32 in .data) gets none.
             if needs_stub and r.section in layout.stub_offsets:
-                key = (r.section, r.symbol, howto.stub_state)
+                # The stub goes where the branch was going: S + A less the PC bias (a
+                # section symbol's addend also holds the function's offset in it).
+                extra = A - howto.pc_bias
+                key = (r.section, r.symbol, howto.stub_state, extra)
                 L = stubs.get(key)
                 if L is None:
-                    L = _make_stub(bufs, layout, target, r, stub_used, (s | t), howto.stub_state)
+                    L = _make_stub(bufs, layout, target, r, stub_used, (s + extra) | t, howto.stub_state)
                     stubs[key] = L
-                v = (((L + A) | caller_t) if howto.thumb_bit else L + A) - P
+                v = (((L + howto.pc_bias) | caller_t) if howto.thumb_bit else L + howto.pc_bias) - P
                 if fld.prepare is not None:
                     v = fld.prepare(v)
                 via = "stub"

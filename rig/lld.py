@@ -189,8 +189,9 @@ def _check_slots_and_stubs(obj, layout, image, target, lld_symbols, resolve) -> 
         if want is not None and got != want:
             out.append(SiteDifference("GOT", i * ptr, "GOT slot", obj.symbols[index].name,
                                       (got or 0).to_bytes(ptr, "little"), want.to_bytes(ptr, "little")))
-    for (section, index, state), L in image.stubs.items():
+    for (section, index, state, extra), L in image.stubs.items():
         want = expected(index)
+        want = None if want is None else ((want & ~1) + extra) | (want & 1)
         off = L - layout.address(section)
         reached = target.stub_target(bytes(image.sections[section][off:off + target.stub_size]))
         if want is not None and reached != want:

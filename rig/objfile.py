@@ -191,9 +191,10 @@ def _parse(data: bytes, target: Target, name: str) -> ObjectFile:
         if expr in GOT_SLOT_EXPRS and r.symbol not in seen:
             seen.add(r.symbol)
             got.append(r.symbol)
-        if expr is Expr.BRANCH and (r.section, r.symbol, r.howto.stub_state) not in stub_keys \
+        key = (r.section, r.symbol, r.howto.stub_state, r.addend - r.howto.pc_bias)
+        if expr is Expr.BRANCH and key not in stub_keys \
                 and "x" in next(s.perms for s in sections if s.index == r.section):
-            stub_keys.add((r.section, r.symbol, r.howto.stub_state))
+            stub_keys.add(key)
             stubs[r.section] = stubs.get(r.section, 0) + 1
     return ObjectFile(name, target.name, tuple(sections), tuple(symbols), tuple(relocations),
                       tuple(got), needs_got or bool(got), MappingProxyType(stubs), MappingProxyType(by_name))
