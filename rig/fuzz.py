@@ -1,9 +1,10 @@
 """`rig fuzz`: the placement-invariance properties as a campaign.
 
-For each target, Hypothesis draws a program (the corpus, with its stated
-results) and a placement (`rig.strategies.placements`), runs the program's
-calls there and checks them against the stated results and a packed reference
-placement.  Failing examples are saved in Hypothesis's example database and
+For each target, Hypothesis draws a program (from the corpus, with its stated
+results, or a random well-defined one from `rig.strategies.programs`, whose
+result the host CPU computes) and a placement (`rig.strategies.placements`),
+runs the program's calls there and checks them against those results and a
+packed reference placement.  Failing examples are saved in Hypothesis's example database and
 replayed first next time; per target the campaign counts which relocation
 types were applied, how often, and which never were.
 """
@@ -50,7 +51,8 @@ def corpus_programs(directory, target: str) -> List[Program]:
             and all(c.expected is not None for c in p.calls)]
 
 
-def _property(target: str, programs: Sequence[Program], report: TargetReport, tick: Callable[[], None]):
+def _property(target: str, programs: Sequence[Program], report: TargetReport, tick: Callable[[], None],
+              generated: bool = True):
     jits: Dict[str, Jit] = {}
     probes: Dict[tuple, object] = {}
 
@@ -66,6 +68,8 @@ def _property(target: str, programs: Sequence[Program], report: TargetReport, ti
 
     @given(data=st.data())
     def prop(data):
+        if generated and data.draw(st.integers(0, 3), label="generated program?") == 3:
+            return check_generated(data)
         program = by_name[data.draw(st.sampled_from(sorted(by_name)), label="program")]
         reloc = data.draw(st.sampled_from(program.relocs), label="relocation model")
         jit = jits.get(reloc) or jits.setdefault(reloc, Jit(target, seed=0, reloc=reloc))
@@ -77,6 +81,28 @@ def _property(target: str, programs: Sequence[Program], report: TargetReport, ti
                                   signatures=dict(program.signatures), expected=expected)
         except PlacementError:
             return                         # the strategy drew an impossible layout: not a finding
+        report.examples += 1
+        report.relocations.update(out.relocations or {})
+        report.stubs += out.stubs
+        tick()
+
+    def check_generated(data):
+        """A random well-defined program; the host CPU (llvmlite MCJIT) is the oracle."""
+        from .oracles import host_run
+        from .strategies import programs as gen
+        p = data.draw(gen(thumb_mix=target in ("arm", "thumb")), label="generated program")
+        x = data.draw(st.integers(-(1 << 63), (1 << 63) - 1), label="argument")
+        reloc = data.draw(st.sampled_from(("static", "pic")), label="relocation model")
+        jit = jits.get(reloc) or jits.setdefault(reloc, Jit(target, seed=0, reloc=reloc))
+        mod = jit.load(p.ir, name="generated.ll")
+        jit.unload(mod)
+        placement = data.draw(placements(jit, mod), label="placement")
+        want = host_run(p.portable_ir, p.entry, [x], p.signature)
+        try:
+            out = check_placement(jit, p.ir, [(p.entry, (x,))], placement, name="generated.ll",
+                                  signatures={p.entry: p.signature}, expected=[want])
+        except PlacementError:
+            return
         report.examples += 1
         report.relocations.update(out.relocations or {})
         report.stubs += out.stubs
@@ -109,7 +135,7 @@ def example_database(spec):
 
 def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minutes: Optional[float] = None,
              seed: Optional[int] = None, corpus_dir="corpus", database=".rig-fuzz",
-             tick: Callable[[str], None] = lambda t: None) -> List[TargetReport]:
+             tick: Callable[[str], None] = lambda t: None, generated: bool = True) -> List[TargetReport]:
     """Run the properties for each target; one report per target."""
     reports = []
     db = example_database(database or None)
@@ -121,7 +147,7 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
         if not programs:
             report.failures.append(f"no corpus programs with stated results for {name} in {corpus_dir}")
             continue
-        prop = _property(name, programs, report, lambda: tick(name))
+        prop = _property(name, programs, report, lambda: tick(name), generated)
         deadline = time.monotonic() + 60 * minutes if minutes else None
         batch = examples or 200
         while True:
