@@ -315,10 +315,15 @@ THM_CB = Field("T16 CBZ/CBNZ i:imm5", 2, _thumb_cb, _thumb_cb_addend, **unsigned
 # The table
 # --------------------------------------------------------------------------
 
+#: PC reads 8 bytes ahead in ARM state, 4 in Thumb: a branch's addend holds that bias.
+_PC_BIAS = {"arm": -8, "thumb": -4}
+
+
 def _row(name: str, expr: Expr, fld, doc: str, *, thumb_bit: bool = False,
          stub_state=None, same_state: bool = False) -> Howto:
     return Howto("R_ARM_" + name, _number(name), expr, fld, thumb_bit=thumb_bit,
-                 stub_state=stub_state, same_state=same_state, doc=doc)
+                 stub_state=stub_state, same_state=same_state, doc=doc,
+                 pc_bias=_PC_BIAS.get(stub_state, 0))
 
 
 _ROWS = [

@@ -124,7 +124,9 @@ class Howto:
     `thumb_bit` ORs T into S + A (ARM).  `stub_state` names the instruction set
     of the branch's caller when it may go through a stub; `same_state` says the
     instruction cannot change state (a B, not a BL), so a target in the other
-    state must go through a stub.
+    state must go through a stub.  `pc_bias` is the part of a branch's addend
+    that only accounts for where the CPU's PC points: the branch's destination
+    is S + A - pc_bias, which is where its stub must go.
     """
 
     name: str
@@ -135,6 +137,7 @@ class Howto:
     stub_state: Optional[str] = None
     same_state: bool = False
     doc: str = ""
+    pc_bias: int = 0    #: what the addend holds for the PC offset (-8 ARM, -4 Thumb and x86 calls)
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,8 @@ _ROWS = [
 ]
 
 RELOCATIONS = {
+    # a call's rel32 counts from the next instruction: the usual addend -4 is that bias
     _number(name): Howto(name, _number(name), expr, field, stub_state="x86" if expr is Expr.BRANCH else None,
-                         doc=doc)
+                         doc=doc, pc_bias=-4 if expr is Expr.BRANCH else 0)
     for name, expr, field, doc in _ROWS
 }
