@@ -25,9 +25,14 @@ class VarArgs(Protocol):
 class Heap(Protocol):
     """The allocator for `malloc` and friends inside the remote space."""
 
-    def allocate(self, size: int, align: int = 16) -> int: ...
-    def release(self, address: int) -> None: ...
-    def size_of(self, address: int) -> int: ...
+    def allocate(self, size: int, align: int = 16) -> int:
+        """A block of `size` bytes (0 when there is no room)."""
+
+    def release(self, address: int) -> None:
+        """Free a block `allocate` returned (0 is ignored)."""
+
+    def size_of(self, address: int) -> int:
+        """The size a live block was allocated with."""
 
 
 class HostContext(Protocol):
@@ -36,12 +41,23 @@ class HostContext(Protocol):
     pointer_size: int
     heap: Heap
 
-    def read(self, address: int, size: int) -> bytes: ...
-    def write(self, address: int, data: bytes) -> None: ...
-    def read_cstring(self, address: int, limit: int = 1 << 20) -> bytes: ...
-    def output(self, stream: int, data: bytes) -> None: ...
-    def exit(self, status: int): ...
-    def abort(self): ...
+    def read(self, address: int, size: int) -> bytes:
+        """Bytes of remote memory (`EmulationFault` when unmapped)."""
+
+    def write(self, address: int, data: bytes) -> None:
+        """Write remote memory."""
+
+    def read_cstring(self, address: int, limit: int = 1 << 20) -> bytes:
+        """The NUL-terminated string at `address`, without the NUL."""
+
+    def output(self, stream: int, data: bytes) -> None:
+        """Append to the call's captured stdout (1) or stderr (2)."""
+
+    def exit(self, status: int):
+        """End the program with `status` (raises `ProgramExit`)."""
+
+    def abort(self):
+        """End the program as SIGABRT does (raises `ProgramExit`, status 134)."""
 
 
 @dataclass(frozen=True)
