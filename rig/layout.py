@@ -17,6 +17,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
 from targets.base import Expr, Target
 
+from ._cache import LRU
 from .errors import PlacementError
 from .objfile import ObjectFile
 
@@ -349,21 +350,32 @@ def check(placed: Iterable[Placement], space: AddressSpace, ignore=None) -> None
                                  f"{b.item.name} [{b.address:#x}, {b.end:#x})")
 
 
+_PLANS = LRU(512)   # id(object) -> (object, target, items, stub offsets, reach, absolute limit)
+
+
+def _plan(obj: ObjectFile, target: Target, space: AddressSpace):
+    """What placing `obj` needs, worked out once per object (not once per trial)."""
+    hit = _PLANS.get(id(obj))
+    if hit is None or hit[0] is not obj or hit[1] is not target:
+        items, stub_offsets = items_of(obj, target)
+        hit = _PLANS[id(obj)] = (obj, target, items, stub_offsets, relative_reach(obj),
+                                 absolute_limit(obj, space))
+    return hit[2:]
+
+
 def make_layout(obj: ObjectFile, target: Target, space: AddressSpace, policy: str = "random", *,
                 seed=None, rng: Optional[_random.Random] = None, mapping: Optional[Mapping[str, int]] = None,
                 code_model: str = "small", ignore=None) -> Layout:
     """Place `obj` by `policy` ("random", "packed", "explicit") and check the result."""
-    items, stub_offsets = items_of(obj, target)
+    items, stub_offsets, reach, limit = _plan(obj, target, space)
     if policy == "random":
         window = target.code_models.get(code_model)
         if window is None:
             raise PlacementError(f"target {target.name} has no code model {code_model!r}; "
                                  f"it has {', '.join(target.code_models)}")
-        reach = relative_reach(obj)
         if reach is not None:
             window = min(window, reach)
-        placed = random_placement(items, space, window, rng or _random.Random(seed),
-                                  limit=absolute_limit(obj, space))
+        placed = random_placement(items, space, window, rng or _random.Random(seed), limit=limit)
     elif policy == "packed":
         placed = packed(items, space)
     elif policy == "explicit":
