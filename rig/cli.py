@@ -199,6 +199,41 @@ def cmd_fuzz(ns) -> int:
     return 1 if failed else 0
 
 
+def cmd_bench(ns) -> int:
+    """rig bench: trial cost per target, the floor, relocations per second, cold/cached, memory."""
+    from . import bench
+    names = _targets(ns.target)
+    if ns.scaling:
+        result = {t: bench.scaling(t, quick=ns.quick) for t in names}
+        if ns.json:
+            print(json.dumps(result, indent=2))
+            return 0
+        con = _console()
+        for t, rows in result.items():
+            con.print(f"[bold]{t}[/bold]: " + ", ".join(f"{r['relocations']} relocs {r['seconds_per_trial'] * 1e3:.2f} ms"
+                                                          for r in rows["relocations"]))
+            con.print("  " + ", ".join(f"{r['sections']} sections {r['seconds_per_trial'] * 1e3:.2f} ms"
+                                       for r in rows["sections"]))
+        return 0
+    result = bench.run(names, quick=ns.quick)
+    if ns.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    from rich.table import Table
+    table = Table(title="rig bench (medians; a trial = load at a new random placement, call, unload)")
+    for col in ("target", "trials/s (small)", "× floor", "relocs/s (large)", "large: relocs, ms/trial",
+                "cold ms", "cached load", "memory growth"):
+        table.add_column(col)
+    for t, r in result.items():
+        table.add_row(t, f"{r['small']['trials_per_second']:.0f}", f"{r['times_floor']:.2f}",
+                      f"{r['large']['relocations_per_second']:.0f}",
+                      f"{r['large']['relocations']}, {r['large']['seconds_per_trial'] * 1e3:.2f}",
+                      f"{r['cold_seconds'] * 1e3:.1f}", f"{r['cached_fraction'] * 100:.1f}% of cold",
+                      f"{r['memory_growth_mib']:.1f} MiB / {r['memory_trials']} trials")
+    _console().print(table)
+    return 0
+
+
 def cmd_demo(ns) -> int:
     """rig demo: the built-in program on every target at a few random placements."""
     from rich.table import Table
@@ -284,6 +319,12 @@ def build_parser() -> argparse.ArgumentParser:
     fz.add_argument("--db", default=".rig-fuzz", help="Hypothesis example database directory ('' for none)")
     fz.add_argument("--json", action="store_true")
     fz.set_defaults(fn=cmd_fuzz)
+    b = sub.add_parser("bench", help="what a trial costs, against the emulator's own floor")
+    b.add_argument("--target", default="all")
+    b.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    b.add_argument("--scaling", action="store_true", help="cost against relocations and sections")
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(fn=cmd_bench)
     d = sub.add_parser("demo", help="run the built-in demo on all four targets")
     d.add_argument("--seed", type=int, default=None)
     d.add_argument("--placements", type=int, default=3)

@@ -77,3 +77,18 @@ def test_relocs_json_every_type_is_exercised_by_the_corpus(capsys):
     # No assembler names type 256 (R_AARCH64_NULL, the withdrawn NONE number): the test
     # tests/targets/test_aarch64_asm.py renumbers an assembled NONE to exercise it.
     assert missing == [("aarch64", "R_AARCH64_NULL")], missing
+
+
+def test_bench_quick_json(capsys):
+    """A smoke run of the benchmark: it measures, it does not judge."""
+    assert main(["bench", "--target", "thumb", "--quick", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)["thumb"]
+    assert r["small"]["trials_per_second"] > 0 and r["floor_seconds_per_trial"] > 0
+    assert r["large"]["relocations"] >= 1000 and r["large"]["relocations_per_second"] > 0
+    assert 0 < r["cached_fraction"] < 1
+
+
+def test_bench_scaling_quick(capsys):
+    assert main(["bench", "--target", "x86_64", "--quick", "--scaling", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["x86_64"]
+    assert [r["relocations"] for r in rows["relocations"]] == sorted(r["relocations"] for r in rows["relocations"])
