@@ -18,9 +18,7 @@ import statistics
 import time
 from typing import Callable, Dict, List, Optional
 
-import unicorn
 
-from . import compile as _compile
 from .jit import Jit
 from .layout import GOT
 from .process import perms_bits
