@@ -51,62 +51,80 @@ def corpus_programs(directory, target: str) -> List[Program]:
             and all(c.expected is not None for c in p.calls)]
 
 
-def _property(target: str, programs: Sequence[Program], report: TargetReport, tick: Callable[[], None],
-              generated: bool = True):
-    jits: Dict[str, Jit] = {}
-    probes: Dict[tuple, object] = {}
+class Examples:
+    """One target's examples: draw a program and a placement, run, check.
 
-    def probe(jit: Jit, program: Program, reloc: str):
-        key = (program.path, reloc)
-        if key not in probes:
-            mod = jit.load(program.source, name=program.name)
+    `example(data)` is one example for any Hypothesis test (`rig fuzz` wraps it,
+    and `tests/test_fuzz.py::test_placement_invariance` is the same property as
+    a plain pytest test, for pytest-xdist and HypoFuzz).
+    """
+
+    def __init__(self, target: str, programs: Sequence[Program], report: Optional[TargetReport] = None,
+                 tick: Callable[[], None] = lambda: None, generated: bool = True):
+        self.target, self.generated = target, generated
+        self.by_name = {str(p.path): p for p in programs}
+        self.report = report or TargetReport(target)
+        self.tick = tick
+        self.jits: Dict[str, Jit] = {}
+        self.probes: Dict[tuple, object] = {}
+
+    def _jit(self, reloc: str) -> Jit:
+        if reloc not in self.jits:
+            self.jits[reloc] = Jit(self.target, seed=0, reloc=reloc)
+        return self.jits[reloc]
+
+    def _probe(self, jit: Jit, source, name: str, reloc: str):
+        key = (name, reloc, hash(source))
+        if key not in self.probes:
+            mod = jit.load(source, name=name)
             jit.unload(mod)
-            probes[key] = mod
-        return probes[key]
+            self.probes[key] = mod
+        return self.probes[key]
 
-    by_name = {str(p.path): p for p in programs}
-
-    @given(data=st.data())
-    def prop(data):
-        if generated and data.draw(st.integers(0, 3), label="generated program?") == 3:
-            return check_generated(data)
-        program = by_name[data.draw(st.sampled_from(sorted(by_name)), label="program")]
+    def example(self, data) -> None:
+        """Draw and check one example (a `PlacementMismatch` when the rig is wrong)."""
+        if self.generated and data.draw(st.integers(0, 3), label="generated program?") == 3:
+            return self._generated(data)
+        program = self.by_name[data.draw(st.sampled_from(sorted(self.by_name)), label="program")]
         reloc = data.draw(st.sampled_from(program.relocs), label="relocation model")
-        jit = jits.get(reloc) or jits.setdefault(reloc, Jit(target, seed=0, reloc=reloc))
-        placement = data.draw(placements(jit, probe(jit, program, reloc)), label="placement")
+        jit = self._jit(reloc)
+        placement = data.draw(placements(jit, self._probe(jit, program.source, program.name, reloc)),
+                              label="placement")
         calls = [(c.name, c.args) for c in program.calls]
         expected = [c.expected for c in program.calls] if all(c.op == "==" for c in program.calls) else None
-        try:
-            out = check_placement(jit, program.source, calls, placement, name=program.name,
-                                  signatures=dict(program.signatures), expected=expected)
-        except PlacementError:
-            return                         # the strategy drew an impossible layout: not a finding
-        report.examples += 1
-        report.relocations.update(out.relocations or {})
-        report.stubs += out.stubs
-        tick()
+        self._check(jit, program.source, program.name, calls, placement, dict(program.signatures), expected)
 
-    def check_generated(data):
+    def _generated(self, data) -> None:
         """A random well-defined program; the host CPU (llvmlite MCJIT) is the oracle."""
         from .oracles import host_run
         from .strategies import programs as gen
-        p = data.draw(gen(thumb_mix=target in ("arm", "thumb")), label="generated program")
+        p = data.draw(gen(thumb_mix=self.target in ("arm", "thumb")), label="generated program")
         x = data.draw(st.integers(-(1 << 63), (1 << 63) - 1), label="argument")
         reloc = data.draw(st.sampled_from(("static", "pic")), label="relocation model")
-        jit = jits.get(reloc) or jits.setdefault(reloc, Jit(target, seed=0, reloc=reloc))
-        mod = jit.load(p.ir, name="generated.ll")
-        jit.unload(mod)
-        placement = data.draw(placements(jit, mod), label="placement")
+        jit = self._jit(reloc)
+        placement = data.draw(placements(jit, self._probe(jit, p.ir, "generated.ll", reloc)), label="placement")
         want = host_run(p.portable_ir, p.entry, [x], p.signature)
+        self._check(jit, p.ir, "generated.ll", [(p.entry, (x,))], placement, {p.entry: p.signature}, [want])
+
+    def _check(self, jit, source, name, calls, placement, signatures, expected) -> None:
         try:
-            out = check_placement(jit, p.ir, [(p.entry, (x,))], placement, name="generated.ll",
-                                  signatures={p.entry: p.signature}, expected=[want])
+            out = check_placement(jit, source, calls, placement, name=name, signatures=signatures,
+                                  expected=expected)
         except PlacementError:
-            return
-        report.examples += 1
-        report.relocations.update(out.relocations or {})
-        report.stubs += out.stubs
-        tick()
+            return                         # the strategy drew an impossible layout: not a finding
+        self.report.examples += 1
+        self.report.relocations.update(out.relocations or {})
+        self.report.stubs += out.stubs
+        self.tick()
+
+
+def _property(target: str, programs: Sequence[Program], report: TargetReport, tick: Callable[[], None],
+              generated: bool = True):
+    examples = Examples(target, programs, report, tick, generated)
+
+    @given(data=st.data())
+    def prop(data):
+        examples.example(data)
 
     # distinct database keys per target (the function is the same code for each)
     prop.hypothesis.inner_test._hypothesis_internal_add_digest = f"rig-fuzz-{target}".encode()

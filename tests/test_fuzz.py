@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 from hypothesis.database import InMemoryExampleDatabase
 
 from rig import fuzz
@@ -56,3 +58,18 @@ def test_redis_database_is_usable(tmp_path):
     db = RedisExampleDatabase(fakeredis.FakeRedis())
     reports = fuzz.campaign(["x86_64"], examples=10, corpus_dir=CORPUS, database=db)
     assert not reports[0].failures and reports[0].examples >= 5
+
+
+EXAMPLES = {}
+
+
+@pytest.mark.parametrize("target", ["x86_64", "arm", "thumb", "aarch64"])
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_placement_invariance(target, data):
+    """The campaign's property as a plain Hypothesis test: what `pytest -n auto` spreads over
+    cores and `hypothesis fuzz -- tests/test_fuzz.py -k placement_invariance` (HypoFuzz) fuzzes."""
+    if target not in EXAMPLES:
+        EXAMPLES[target] = fuzz.Examples(target, fuzz.corpus_programs(CORPUS, target))
+    EXAMPLES[target].example(data)
