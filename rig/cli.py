@@ -11,7 +11,7 @@ from typing import List, Optional
 
 from . import corpus, runner
 from .corpus import ALL_TARGETS, Call, Program
-from .errors import RigError
+from .errors import RigError, UnknownTarget
 
 
 def _console():
@@ -20,7 +20,12 @@ def _console():
 
 
 def _targets(text: str) -> List[str]:
-    return list(ALL_TARGETS) if text == "all" else [t.strip() for t in text.split(",") if t.strip()]
+    names = list(ALL_TARGETS) if text == "all" else [t.strip() for t in text.split(",") if t.strip()]
+    unknown = [n for n in names if n not in ALL_TARGETS]
+    if unknown or not names:
+        raise UnknownTarget(f"unknown target(s) {', '.join(unknown) or '(none given)'}; "
+                            f"choose from {', '.join(ALL_TARGETS)} or all")
+    return names
 
 
 def _relocs(text: str) -> List[str]:

@@ -92,3 +92,10 @@ def test_bench_scaling_quick(capsys):
     assert main(["bench", "--target", "x86_64", "--quick", "--scaling", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)["x86_64"]
     assert [r["relocations"] for r in rows["relocations"]] == sorted(r["relocations"] for r in rows["relocations"])
+
+
+@pytest.mark.parametrize("command", [["relocs"], ["fuzz", "--examples", "1"], ["bench", "--quick"],
+                                     ["run", str(CORPUS / "dispatch.ll")]])
+def test_unknown_target_is_a_message(command, capsys):
+    assert main(command + ["--target", "mips"]) == 2
+    assert "unknown target(s) mips" in capsys.readouterr().err
