@@ -76,9 +76,14 @@ class Module:
         self._index()
 
     def _index(self) -> None:
-        syms = {**self.image.locals, **self.image.symbols}
-        self._sorted = sorted((a, n) for n, (a, _) in syms.items())
-        self._addrs = [a for a, _ in self._sorted]
+        self._sorted: Optional[list] = None       # made when a fault report first needs it
+
+    def _symbols_by_address(self):
+        if self._sorted is None:
+            syms = {**self.image.locals, **self.image.symbols}
+            self._sorted = sorted((a, n) for n, (a, _) in syms.items())
+            self._addrs = [a for a, _ in self._sorted]
+        return self._sorted, self._addrs
 
     @property
     def trace(self) -> List[_link.TraceRecord]:
@@ -119,10 +124,11 @@ class Module:
         if where is None:
             return None
         item, off = where
-        i = bisect.bisect_right(self._addrs, address) - 1
+        by_address, addrs = self._symbols_by_address()
+        i = bisect.bisect_right(addrs, address) - 1
         sym = ""
         if i >= 0:
-            a, n = self._sorted[i]
+            a, n = by_address[i]
             if self.layout.locate(a) and self.layout.locate(a)[0] == item:
                 sym = f"{n}+{address - a:#x}, "
         return f"{sym}{item}+{off:#x} in {self.name}"
@@ -226,23 +232,15 @@ class Jit:
                                    ignore=ignore)
 
     def _install(self, mod: Module, lay: _layout.Layout, image: _link.Image) -> None:
-        pages = lay.pages()
-        self.process.map_pages(pages)
-        try:
-            for p in lay.placements:
-                if p.item.key == _layout.GOT:
-                    self.process.write(p.address, image.got)
-                else:
-                    self.process.write(p.address, image.sections[p.item.key])
-        except RigError:
-            self.process.unmap_pages(pages)
-            raise
+        self.process.map_runs(lay.runs(), [
+            (p.address, image.got if p.item.key == _layout.GOT else image.sections[p.item.key])
+            for p in lay.placements])
         for p in lay.placements:
             self.space.reserve(mod, p.address, max(p.end, p.address + 1))
 
     def unload(self, mod: Module) -> None:
         """Remove a module: unmap its pages and forget its symbols."""
-        self.process.unmap_pages(mod.layout.pages())
+        self.process.unmap_runs(mod.layout.runs())
         self.space.release(mod)
         self.modules.remove(mod)
 
@@ -265,7 +263,7 @@ class Jit:
         except RigError:
             mod.layout, mod.image = old_layout, old_image
             raise
-        self.process.unmap_pages(old_layout.pages())
+        self.process.unmap_runs(old_layout.runs())
         self.space.release(mod)
         self._install(mod, new, mod.image)
         mod._index()

@@ -10,6 +10,8 @@ and nothing on a page another module or the process already owns.
 """
 from __future__ import annotations
 
+import bisect
+
 import random as _random
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -110,14 +112,27 @@ class Layout:
 
     def pages(self) -> Dict[int, str]:
         """Every page the layout touches, with the union of its items' permissions."""
-        out: Dict[int, str] = {}
-        for p in self.placements:
-            if p.item.size == 0:
-                continue
-            for page in range(page_down(p.address), page_up(p.end), PAGE):
-                old = out.get(page, "")
-                out[page] = "".join(c for c in "rwx" if c in old or c in p.item.perms)
-        return out
+        cached = self.__dict__.get("_pages")
+        if cached is None:
+            cached = {}
+            for p in self.placements:
+                if p.item.size == 0:
+                    continue
+                perms = p.item.perms
+                for page in range(page_down(p.address), page_up(p.end), PAGE):
+                    old = cached.get(page)
+                    cached[page] = perms if old is None or old == perms else \
+                        "".join(c for c in "rwx" if c in old or c in perms)
+            object.__setattr__(self, "_pages", cached)
+        return dict(cached)
+
+    def runs(self) -> Tuple[Tuple[int, int, str], ...]:
+        """`pages()` as (start, size, permissions) runs of contiguous pages alike."""
+        cached = self.__dict__.get("_runs")
+        if cached is None:
+            cached = page_runs(self.pages())
+            object.__setattr__(self, "_runs", cached)
+        return cached
 
     def locate(self, address: int) -> Optional[Tuple[str, int]]:
         """(item name, offset) of the item holding `address`, or None."""
@@ -125,6 +140,22 @@ class Layout:
             if p.address <= address < max(p.end, p.address + 1):
                 return p.item.name, address - p.address
         return None
+
+
+def page_runs(pages: Mapping[int, str]) -> Tuple[Tuple[int, int, str], ...]:
+    """(start, size, permissions) for each run of contiguous pages with the same permissions."""
+    out, run = [], None
+    for page in sorted(pages):
+        perms = pages[page]
+        if run and run[0] + run[1] == page and run[2] == perms:
+            run[1] += PAGE
+        else:
+            if run:
+                out.append(tuple(run))
+            run = [page, PAGE, perms]
+    if run:
+        out.append(tuple(run))
+    return tuple(out)
 
 
 def items_of(obj: ObjectFile, target: Target) -> Tuple[List[Item], Dict[int, int]]:
@@ -154,24 +185,39 @@ class AddressSpace:
     def __init__(self, lo: int, hi: int):
         self.lo, self.hi = lo, hi
         self._ranges: Dict[object, List[Tuple[int, int]]] = {}
+        self._index: Optional[tuple] = None      # (starts, ends, running max of ends, owners)
 
     def reserve(self, owner, start: int, end: int) -> None:
         """Take pages [start, end) for `owner` (rounded out to pages)."""
         self._ranges.setdefault(owner, []).append((page_down(start), page_up(end)))
+        self._index = None
 
     def release(self, owner) -> None:
         """Give back everything `owner` holds."""
-        self._ranges.pop(owner, None)
+        if self._ranges.pop(owner, None) is not None:
+            self._index = None
+
+    def _sorted(self) -> tuple:
+        # Rebuilt after a change, then every lookup is a bisection: a trial asks
+        # about each of its items twice, with the stack, heap and other modules held.
+        if self._index is None:
+            spans = sorted((a, b, o) for o, rs in self._ranges.items() for a, b in rs)
+            run, high = [], 0
+            for _, b, _ in spans:
+                high = max(high, b)
+                run.append(high)
+            self._index = ([a for a, _, _ in spans], [b for _, b, _ in spans], run, [o for _, _, o in spans])
+        return self._index
 
     def conflict(self, start: int, end: int, ignore=None) -> Optional[object]:
         """The owner of any page in [start, end), or None."""
         s, e = page_down(start), page_up(end)
-        for owner, ranges in self._ranges.items():
-            if owner is ignore:
-                continue
-            for a, b in ranges:
-                if a < e and s < b:
-                    return owner
+        starts, ends, high, owners = self._sorted()
+        j = bisect.bisect_left(starts, e) - 1
+        while j >= 0 and high[j] > s:      # only spans that start before e and may end after s
+            if ends[j] > s and owners[j] is not ignore:
+                return owners[j]
+            j -= 1
         return None
 
     def find_free(self, size: int, start: Optional[int] = None) -> int:

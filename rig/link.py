@@ -15,6 +15,7 @@ from typing import Callable, Dict, List, Mapping, Optional, Tuple
 from targets.base import Expr, Target
 
 from .errors import BadObject, RelocationOverflow, UndefinedSymbol
+from ._cache import LRU
 from .layout import Layout
 from .objfile import ObjectFile, Relocation
 
@@ -57,15 +58,28 @@ class Image:
     got: Optional[bytes]
     symbols: Dict[str, Tuple[int, bool]]      #: global/weak definitions: name -> (address, thumb)
     locals: Dict[str, Tuple[int, bool]]       #: every other named definition
-    trace: List[TraceRecord]
+    raw_trace: List[tuple]                    #: per site, what `TraceRecord` is made of, unformatted
     stubs: Dict[Tuple[int, int, str, int], int]   #: (section, symbol, state, offset past S) -> stub
+    obj: Optional[ObjectFile] = None
+
+    @property
+    def trace(self) -> List[TraceRecord]:
+        """A record per relocation site, in the object's order.
+
+        Made on first use: a trial that passes never looks at it, and naming
+        every site costs more than relocating it.
+        """
+        made = self.__dict__.get("_trace")
+        if made is None:
+            made = self.__dict__["_trace"] = [_record(self.obj, *raw) for raw in self.raw_trace]
+        return made
 
 
 def symbol_values(obj: ObjectFile, layout: Layout, resolve: Resolver) -> Tuple[List[int], List[int]]:
     """Address and Thumb bit of every symbol (externals through `resolve`)."""
     n = len(obj.symbols)
     addr, thumb = [0] * n, [0] * n
-    needed = {r.symbol for r in obj.relocations}
+    needed = _plan(obj)[0]
     for sym in obj.symbols:
         if sym.kind == "defined":
             addr[sym.index] = layout.address(sym.section) + sym.value
@@ -113,8 +127,7 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
     got = b"".join(((S[sym] | T[sym]) & ((1 << (8 * ptr)) - 1)).to_bytes(ptr, "little")
                    for sym in obj.got_symbols) if got_base is not None else None
 
-    # Interworking applies to function symbols (and externals, which resolve to functions).
-    callable_ = [sym.type == "func" or sym.kind == "undefined" for sym in obj.symbols]
+    callable_ = _plan(obj)[1]
     stubs: Dict[Tuple[int, int, str, int], int] = {}
     stub_used: Dict[int, int] = {}
     records: List[TraceRecord] = []
@@ -124,7 +137,7 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
         fld = howto.field
         if fld is None:
             if trace:
-                records.append(_record(obj, r, S, 0, "none", b"", b""))
+                records.append((r, S[r.symbol], 0, "none", b"", b""))
             continue
         sec_addr = layout.address(r.section)
         P = sec_addr + r.offset
@@ -196,13 +209,26 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
         after = new.to_bytes(size, "little")
         buf[off:off + size] = after
         if trace:
-            records.append(_record(obj, r, S, v, via, before, after, P, L))
+            records.append((r, S[r.symbol], v, via, before, after, P, L))
 
     exported, local = {}, {}
     for sym in symbols:
         if sym.kind in ("defined", "abs") and sym.name and sym.type != "section":
             (exported if sym.binding != "local" else local)[sym.name] = (S[sym.index], bool(T[sym.index]))
-    return Image(bufs, got, exported, local, records, stubs)
+    return Image(bufs, got, exported, local, records, stubs, obj)
+
+
+_PLANS = LRU(512)     # id(object) -> (object, symbols relocations name, callable flags)
+
+
+def _plan(obj: ObjectFile) -> tuple:
+    """What every link of `obj` needs and no placement changes, worked out once."""
+    hit = _PLANS.get(id(obj))
+    if hit is None or hit[0] is not obj:
+        # Interworking applies to function symbols (and externals, which resolve to functions).
+        hit = _PLANS[id(obj)] = (obj, frozenset(r.symbol for r in obj.relocations),
+                                 [sym.type == "func" or sym.kind == "undefined" for sym in obj.symbols])
+    return hit[1:]
 
 
 def _make_stub(bufs, layout: Layout, target: Target, r: Relocation, used: Dict[int, int], dest: int,
@@ -229,6 +255,6 @@ def _hex(v: int) -> str:
     return f"-{-v:#x}" if v < 0 else f"{v:#x}"
 
 
-def _record(obj, r, S, v, via, before, after, P=0, L=None) -> TraceRecord:
+def _record(obj, r, s, v, via, before, after, P=0, L=None) -> TraceRecord:
     return TraceRecord(obj.section(r.section).name, r.offset, r.howto.name, _symname(obj, r),
-                       S[r.symbol], r.addend, P, v, via, before, after, L)
+                       s, r.addend, P, v, via, before, after, L)

@@ -8,6 +8,7 @@ relocations and symbols never do (a `describe` callback turns an address into
 """
 from __future__ import annotations
 
+import bisect
 import time
 import weakref
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from targets.base import Target
 from . import callconv
 from .errors import (EmulationFault, HostFunctionError, InstructionBudgetExceeded, ProgramExit,
                      RigError, SignatureError, TimeLimitExceeded)
-from .layout import PAGE, AddressSpace, page_up
+from .hostmem import HostPages
+from .layout import PAGE, AddressSpace, page_runs, page_up
 from .runtime.heap import Heap
 from .runtime.host import HostFunction
 from .signature import Signature
@@ -90,6 +92,8 @@ class Process:
         self._cs: Dict[str, object] = {}
         self._fault: Optional[tuple] = None
         self._out = _Output()
+        self._host_pages = HostPages()
+        self._backing: Dict[int, tuple] = {}     # run start -> (size, host buffer)
 
         hi = space.hi
         # Stack high, with an unmapped guard page below it; host slots and heap low.
@@ -124,15 +128,60 @@ class Process:
 
     # -- memory -------------------------------------------------------------
 
-    def map_pages(self, pages: Dict[int, str]) -> None:
-        """Map pages (page address -> permissions), contiguous runs at once."""
-        for start, size, perms in _runs(pages):
-            self.uc.mem_map(start, size, perms_bits(perms))
+    def map_pages(self, pages: Dict[int, str], contents: Sequence[tuple] = ()) -> None:
+        """Map pages (page address -> permissions), contiguous runs at once,
+        holding `contents` ((address, bytes) pairs) from the start."""
+        self.map_runs(page_runs(pages), contents)
 
     def unmap_pages(self, pages: Dict[int, str]) -> None:
         """Unmap pages previously mapped with `map_pages`."""
-        for start, size, _ in _runs(pages):
-            self.uc.mem_unmap(start, size)
+        self.unmap_runs(page_runs(pages))
+
+    def map_runs(self, runs: Sequence[tuple], contents: Sequence[tuple] = ()) -> None:
+        """Map (start, size, permissions) runs holding `contents` from the start.
+
+        Contents go straight into the host buffer before it is mapped: nothing
+        has been translated from those pages yet, so no stale code can survive,
+        and it saves a `mem_write` (~6 us) per section.
+        """
+        starts = [r[0] for r in runs]
+        held = []
+        for address, data in contents:
+            if not data:
+                continue
+            i = bisect.bisect_right(starts, address) - 1
+            if i < 0 or address + len(data) > starts[i] + runs[i][1]:
+                raise EmulationFault(f"write of {len(data)} bytes at {address:#x}: memory not mapped",
+                                     kind="unmapped", address=address)
+            held.append((i, address - starts[i], data))
+        buffers = []
+        try:
+            for start, size, perms in runs:
+                buf = self._host_pages.take(size)
+                try:
+                    self.uc.mem_map_ptr(start, size, perms_bits(perms), buf[1])
+                except UcError:
+                    self._host_pages.give(size, buf)
+                    raise
+                self._backing[start] = (size, buf)
+                buffers.append(buf[0])
+        except UcError as e:
+            for start, size, _ in runs[:len(buffers)]:
+                self._unmap_run(start, size)
+            raise EmulationFault(f"cannot map {len(runs)} page runs: {e}", kind="unmapped") from None
+        for i, offset, data in held:
+            buffers[i][offset:offset + len(data)] = data
+
+    def unmap_runs(self, runs: Sequence[tuple]) -> None:
+        """Unmap runs mapped with `map_runs`."""
+        for start, size, _ in runs:
+            self._unmap_run(start, size)
+
+    def _unmap_run(self, start: int, size: int) -> None:
+        self.uc.mem_unmap(start, size)
+        backing = self._backing.pop(start, None)
+        if backing is not None:
+            self._host_pages.give(*backing)
 
     def write(self, address: int, data: bytes) -> None:
         """Write bytes (regardless of page protections), or `EmulationFault`."""
@@ -410,6 +459,8 @@ class Process:
         if uc is not None:
             for start, end, _ in list(uc.mem_regions()):
                 uc.mem_unmap(start, end - start + 1)
+        self._backing.clear()
+        self._host_pages.clear()
 
 
 class _VarArgs:
@@ -428,17 +479,3 @@ class _VarArgs:
 
 def _vararg_type(value):
     return callconv.VARARG_TYPES["f64" if isinstance(value, float) else "i64"]
-
-
-def _runs(pages: Dict[int, str]):
-    run = None
-    for page in sorted(pages):
-        perms = pages[page]
-        if run and run[0] + run[1] == page and run[2] == perms:
-            run[1] += PAGE
-        else:
-            if run:
-                yield tuple(run)
-            run = [page, PAGE, perms]
-    if run:
-        yield tuple(run)
