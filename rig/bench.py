@@ -18,9 +18,13 @@ import random
 import resource
 import statistics
 import time
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
 
+from . import corpus
+from .errors import RigError
 from .jit import Jit
 from .layout import GOT
 from .process import perms_bits
@@ -139,65 +143,153 @@ def floor_cost(target: str, source: str, fn: str, args, n: int) -> float:
     return cost
 
 
-def cold_and_cached(target: str) -> Dict[str, float]:
-    """Compile + parse + first trial of a never-seen source, against loading it again."""
-    salt = f"; bench {random.random()}\n"
-    src = salt + SMALL
+def cold_and_cached(target: str, source: str, fn: str, args) -> Dict[str, float]:
+    """A never-seen source's compile + parse + first trial, against what loading
+    it again costs: the compile and parse stages answered from the in-memory
+    cache (a later load in the same process), from the disk cache (a new
+    process), and the whole load + call + unload again."""
+    from . import compile as _compile, jit as _jit
+    src = f"; bench {random.random()}\n" + source     # new bytes: no cache has seen them
     jit = Jit(target, seed=2)
     t0 = time.perf_counter()
     mod = jit.load(src)
-    mod.call("f", 1)
+    mod.call(fn, *args)
     cold = time.perf_counter() - t0
     jit.unload(mod)
-    cached = _median_rate(lambda: jit.unload(jit.load(src)), 50)
+    cached = _median_rate(lambda: jit._prepare(src), 200)
+
+    def from_disk():
+        _compile._memory.clear()
+        _jit._parsed.clear()
+        _jit._sigs.clear()
+        jit._prepare(src)
+    disk = _median_rate(from_disk, 5)
+    trial = _median_rate(lambda: _trial(jit, src, fn, args), 200)
     jit.close()
-    return {"cold_seconds": cold, "cached_load_seconds": cached, "cached_fraction": cached / cold}
+    return {"cold_seconds": cold, "cached_load_seconds": cached, "cached_fraction": cached / cold,
+            "disk_cached_load_seconds": disk, "disk_cached_fraction": disk / cold,
+            "cached_trial_seconds": trial}
 
 
-def memory_growth(target: str, trials: int) -> float:
+def _trial(jit: Jit, source, fn: str, args) -> None:
+    m = jit.load(source)
+    m.call(fn, *args)
+    jit.unload(m)
+
+
+def memory_growth(target: str, source, fn: str, args, trials: int) -> float:
     """MiB of peak RSS growth over `trials` trials on one Jit."""
     jit = Jit(target, seed=3)
-    for _ in range(100):
-        jit.unload(jit.load(SMALL))
+    for _ in range(200):
+        _trial(jit, source, fn, args)
     gc.collect()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     for _ in range(trials):
-        m = jit.load(SMALL)
-        m.call("f", 1)
-        jit.unload(m)
+        _trial(jit, source, fn, args)
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     jit.close()
     return (after - before) / 1024
 
 
-def run(targets: List[str], *, quick: bool = False, large_functions: int = 220,
+class BenchError(RigError):
+    """A benchmark cannot be run as asked (names the program and what is missing)."""
+
+
+@dataclass(frozen=True)
+class BenchProgram:
+    """What a trial loads and calls: a source (IR text or a path) and one call."""
+
+    label: str
+    source: object
+    fn: str
+    args: tuple
+    ir: Optional[str] = None        #: IR text, when the comparison tools can take it
+
+    @staticmethod
+    def small() -> "BenchProgram":
+        """The default small program: three code sections, a table of function pointers, a counter."""
+        return BenchProgram("built-in (3 code sections, data table)", SMALL, "f", (1,), SMALL)
+
+    @staticmethod
+    def from_corpus(path) -> "BenchProgram":
+        """A corpus program; its first stated CALL is the trial's call."""
+        prog = corpus.load(path)
+        if not prog.calls:
+            raise BenchError(f"{path}: the header states no CALL to time")
+        call = prog.calls[0]
+        path = Path(path)
+        ir = path.read_text() if path.suffix == ".ll" else None
+        return BenchProgram(path.name, path, call.name, tuple(call.args), ir)
+
+
+def run(targets: List[str], *, program: Optional[BenchProgram] = None, quick: bool = False,
+        large_functions: int = 220, memory_trials: Optional[int] = None, compare: bool = True,
         progress: Optional[Callable[[str], None]] = None) -> Dict[str, dict]:
-    """Every measurement for every target."""
-    n = 50 if quick else 1000
+    """Every measurement for every target: trials/s (small and large), the
+    floor, relocations/s, cold and cached loads, memory growth, and the same
+    program through ld.lld + qemu-user and lli when they are installed."""
+    from . import comparisons
+    prog = program or BenchProgram.small()
+    n = 50 if quick else 2000
     big = generated(large_functions)
-    out = {}
+    mem_trials = memory_trials if memory_trials is not None else (500 if quick else 100_000)
+    say = progress or (lambda s: None)
+    out: Dict[str, dict] = {}
     for t in targets:
-        (progress or (lambda s: None))(t)
-        small = trial_cost(t, SMALL, "f", (1,), n)
-        floor = floor_cost(t, SMALL, "f", (1,), n)
+        say(f"{t}: trials")
+        small = trial_cost(t, prog.source, prog.fn, prog.args, n)
+        floor = floor_cost(t, prog.source, prog.fn, prog.args, n)
         large = trial_cost(t, big, "f0", (1,), max(5, n // 20))
-        out[t] = {"small": small, "floor_seconds_per_trial": floor,
-                  "times_floor": small["seconds_per_trial"] / floor, "large": large,
-                  **cold_and_cached(t),
-                  "memory_growth_mib": memory_growth(t, 500 if quick else 100_000),
-                  "memory_trials": 500 if quick else 100_000}
+        say(f"{t}: cold and cached loads")
+        cold = (cold_and_cached(t, prog.ir, prog.fn, prog.args) if prog.ir is not None
+                else cold_and_cached(t, SMALL, "f", (1,)))
+        row = {"program": prog.label, "small": small, "floor_seconds_per_trial": floor,
+               "times_floor": small["seconds_per_trial"] / floor, "large": large, **cold}
+        if compare and prog.ir is not None:
+            say(f"{t}: ld.lld + qemu-user")
+            # The rig's own answer is the status the tools' runs must give (low 8 bits).
+            with Jit(t, seed=4) as jit:
+                expected = int(jit.load(prog.ir).call(prog.fn, *prog.args)) & 0xFF
+            lq = comparisons.lld_qemu_cost(t, prog.ir, prog.fn, prog.args, 5 if quick else 20,
+                                           expected=expected)
+            row["lld_qemu"] = lq
+            if lq:
+                row["lld_qemu_ratio"] = lq["seconds_per_trial"] / small["seconds_per_trial"]
+            if t == "x86_64":          # lli's remote mode runs host code only; None elsewhere
+                say(f"{t}: lli -remote-mcjit")
+                li = comparisons.lli_remote_cost(prog.ir, prog.fn, prog.args, 5 if quick else 20,
+                                                 expected=expected)
+                row["lli_remote"] = li
+                if li:
+                    row["lli_remote_ratio"] = li["seconds_per_trial"] / small["seconds_per_trial"]
+        say(f"{t}: memory over {mem_trials} trials")
+        row["memory_growth_mib"] = memory_growth(t, prog.source, prog.fn, prog.args, mem_trials)
+        row["memory_trials"] = mem_trials
+        out[t] = row
     return out
 
 
 def scaling(target: str, quick: bool = False) -> Dict[str, List[dict]]:
-    """Cost per trial against relocations (10..10,000) and sections (1..100)."""
+    """Cost per trial against relocations (10..10,000) and sections (1..100).
+
+    The call is to a leaf function, so the rows measure loading, not running.
+    Each row after the first carries `step`: how much more a trial cost than the
+    row before, divided by how much more work (relocations or sections) it had.
+    About 1 or less is linear (fixed costs amortise); a quadratic step shows as
+    a `step` near the growth factor itself (10).
+    """
     rows_r, rows_s = [], []
     sizes = (10, 100, 1000) if quick else (10, 100, 1000, 10_000)
     for relocs in sizes:
         funcs = max(2, relocs // 6)
-        c = trial_cost(target, generated(funcs), "f0", (1,), 3 if relocs >= 1000 else 20)
-        rows_r.append({"relocations": c["relocations"], "seconds_per_trial": c["seconds_per_trial"]})
+        c = trial_cost(target, generated(funcs), f"f{funcs - 1}", (1,), 3 if relocs >= 1000 else 20)
+        rows_r.append({"relocations": c["relocations"], "seconds_per_trial": c["seconds_per_trial"],
+                       "microseconds_per_relocation": 1e6 * c["seconds_per_trial"] / c["relocations"]})
     for sections in (1, 10) if quick else (1, 10, 100):
-        c = trial_cost(target, generated(200, sections), "f0", (1,), 5)
-        rows_s.append({"sections": sections, "seconds_per_trial": c["seconds_per_trial"]})
+        c = trial_cost(target, generated(200, sections), "f199", (1,), 5)
+        rows_s.append({"sections": sections, "relocations": c["relocations"],
+                       "seconds_per_trial": c["seconds_per_trial"]})
+    for rows, key in ((rows_r, "relocations"), (rows_s, "sections")):
+        for prev, row in zip(rows, rows[1:]):
+            row["step"] = (row["seconds_per_trial"] / prev["seconds_per_trial"]) / (row[key] / prev[key])
     return {"relocations": rows_r, "sections": rows_s}

@@ -205,37 +205,53 @@ def cmd_fuzz(ns) -> int:
 
 
 def cmd_bench(ns) -> int:
-    """rig bench: trial cost per target, the floor, relocations per second, cold/cached, memory."""
-    from . import bench
+    """rig bench: trial cost per target, the floor, relocations per second, cold/cached, memory,
+    and the same program through ld.lld + qemu-user and lli -remote-mcjit when installed."""
+    from . import bench, comparisons
     names = _targets(ns.target)
+    con = _console()
     if ns.scaling:
         result = {t: bench.scaling(t, quick=ns.quick) for t in names}
         if ns.json:
             print(json.dumps(result, indent=2))
             return 0
-        con = _console()
         for t, rows in result.items():
-            con.print(f"[bold]{t}[/bold]: " + ", ".join(f"{r['relocations']} relocs {r['seconds_per_trial'] * 1e3:.2f} ms"
-                                                          for r in rows["relocations"]))
-            con.print("  " + ", ".join(f"{r['sections']} sections {r['seconds_per_trial'] * 1e3:.2f} ms"
-                                       for r in rows["sections"]))
+            con.print(f"[bold]{t}[/bold] (step = cost growth / work growth; ~1 or less is linear)")
+            for key in ("relocations", "sections"):
+                con.print(f"  by {key}: " + ", ".join(
+                    f"{r[key]} → {r['seconds_per_trial'] * 1e3:.2f} ms"
+                    + (f" (step {r['step']:.2f})" if "step" in r else "") for r in rows[key]))
         return 0
-    result = bench.run(names, quick=ns.quick)
+    program = bench.BenchProgram.from_corpus(ns.program) if ns.program else None
+    progress = None if ns.json else (lambda msg: con.print(f"[dim]{msg}[/dim]"))
+    result = bench.run(names, program=program, quick=ns.quick, memory_trials=ns.memory_trials,
+                       compare=not ns.no_compare, progress=progress)
     if ns.json:
         print(json.dumps(result, indent=2))
         return 0
     from rich.table import Table
-    table = Table(title="rig bench (medians; a trial = load at a new random placement, call, unload)")
-    for col in ("target", "trials/s (small)", "× floor", "relocs/s (large)", "large: relocs, ms/trial",
-                "cold ms", "cached load", "memory growth"):
-        table.add_column(col)
+    first = next(iter(result.values()))
+    table = Table(title=f"rig bench: {first['program']} (medians; a trial = load at a new random "
+                        f"placement, link, call, unload)")
+    for col in ("target", "trials/s", "× floor", "ld.lld+qemu", "lli remote", "large: relocs/s",
+                "cold ms", "cached load", "memory"):
+        table.add_column(col, justify="right" if col != "target" else "left")
+    missing = False
     for t, r in result.items():
-        table.add_row(t, f"{r['small']['trials_per_second']:.0f}", f"{r['times_floor']:.2f}",
-                      f"{r['large']['relocations_per_second']:.0f}",
-                      f"{r['large']['relocations']}, {r['large']['seconds_per_trial'] * 1e3:.2f}",
-                      f"{r['cold_seconds'] * 1e3:.1f}", f"{r['cached_fraction'] * 100:.1f}% of cold",
-                      f"{r['memory_growth_mib']:.1f} MiB / {r['memory_trials']} trials")
-    _console().print(table)
+        lq = r.get("lld_qemu")
+        li = r.get("lli_remote")
+        missing |= "lld_qemu" in r and lq is None
+        table.add_row(
+            t, f"{r['small']['trials_per_second']:.0f}", f"{r['times_floor']:.2f}",
+            f"{lq['seconds_per_trial'] * 1e3:.1f} ms ({r['lld_qemu_ratio']:.0f}× slower)" if lq else "—",
+            f"{li['seconds_per_trial'] * 1e3:.1f} ms ({r['lli_remote_ratio']:.0f}× slower)" if li else "—",
+            f"{r['large']['relocations_per_second']:.0f} ({r['large']['relocations']})",
+            f"{r['cold_seconds'] * 1e3:.1f}",
+            f"{r['cached_fraction'] * 100:.2f}% of cold (disk {r['disk_cached_fraction'] * 100:.1f}%)",
+            f"+{r['memory_growth_mib']:.1f} MiB / {r['memory_trials']:,} trials")
+    con.print(table)
+    if missing:
+        con.print(f"ld.lld + qemu-user not found; to compare, install them: {comparisons.install_hint()}")
     return 0
 
 
@@ -328,6 +344,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--target", default="all")
     b.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
     b.add_argument("--scaling", action="store_true", help="cost against relocations and sections")
+    b.add_argument("--program", help="a corpus program to time (its first CALL), instead of the built-in one")
+    b.add_argument("--memory-trials", type=int, default=None,
+                   help="trials for the memory measurement (default 100,000; 500 with --quick)")
+    b.add_argument("--no-compare", action="store_true", help="skip ld.lld + qemu-user and lli")
     b.add_argument("--json", action="store_true")
     b.set_defaults(fn=cmd_bench)
     d = sub.add_parser("demo", help="run the built-in demo on all four targets")

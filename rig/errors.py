@@ -99,3 +99,8 @@ class ProgramExit(RigError):
 
 class UnknownTarget(RigError):
     """No target of that name is registered."""
+
+
+class ComparisonFailed(RigError):
+    """An external tool (ld.lld, qemu, lli) failed, or the program it ran did not
+    exit with the expected status; the message names the tool and its stderr."""

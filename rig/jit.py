@@ -29,6 +29,7 @@ Source = Union[str, bytes, os.PathLike]
 _SUFFIXES = (".ll", ".bc", ".o", ".s", ".S", ".c")
 _parsed: "LRU" = LRU(512)      # (object hash, target) -> ObjectFile: parse once, relocate many
 _sigs: "LRU" = LRU(512)        # source hash -> {function: Signature}
+_prepared: "LRU" = LRU(256)    # (source text, options, target table) -> what `_prepare` gives
 
 
 def read_source(source: Source) -> Tuple[bytes, str]:
@@ -195,6 +196,27 @@ class Jit:
              code_model: Optional[str] = None, opt: Optional[int] = None, placement=None,
              seed: Optional[int] = None) -> Module:
         """Compile (if needed), place, link and copy a module into the process."""
+        name, opts, obj, sigs = self._prepare(source, name, reloc, code_model, opt)
+        policy = self.placement if placement is None else placement
+        lay = self._place(obj, policy, opts.code_model, seed)
+        image = _link.link(obj, lay, self.target, self.resolve)
+        mod = Module(self, name, obj, lay, image, sigs, opts)
+        self._install(mod, lay, image)
+        self.modules.append(mod)
+        return mod
+
+    def _prepare(self, source: Source, name: Optional[str] = None, reloc: Optional[str] = None,
+                 code_model: Optional[str] = None, opt: Optional[int] = None):
+        """The once-per-source work of a load: compile, parse, read signatures (all cached)."""
+        # In-memory text is its own key (Python keeps a string's hash): a trial
+        # that loads the same text again skips even hashing it.  Files may change.
+        key = None
+        if isinstance(source, bytes) or (isinstance(source, str) and "\n" in source):
+            key = (source, name, reloc, code_model, opt, self.options, self.target.name,
+                   id(self.target.relocations))
+            hit = _prepared.get(key)
+            if hit is not None and hit[2] is _parsed.get(hit[4]):
+                return hit[:4]
         data, default_name = read_source(source)
         name = name or default_name
         opts = _compile.Options(reloc or self.options.reloc, code_model or self.options.code_model,
@@ -204,21 +226,20 @@ class Jit:
         obj = self._parse(obj_bytes, name)
         sigs = {}
         if kind != "object":
-            key = hashlib.sha256(data).hexdigest()
-            sigs = _sigs.get(key)
+            digest = hashlib.sha256(data).hexdigest()
+            sigs = _sigs.get(digest)
             if sigs is None:
-                sigs = _sigs[key] = irsig.signatures(data, kind)
-        policy = self.placement if placement is None else placement
-        lay = self._place(obj, policy, opts.code_model, seed)
-        image = _link.link(obj, lay, self.target, self.resolve)
-        mod = Module(self, name, obj, lay, image, sigs, opts)
-        self._install(mod, lay, image)
-        self.modules.append(mod)
-        return mod
+                sigs = _sigs[digest] = irsig.signatures(data, kind)
+        if key is not None:
+            _prepared[key] = (name, opts, obj, sigs, self._parse_key(obj_bytes))
+        return name, opts, obj, sigs
+
+    def _parse_key(self, data: bytes) -> tuple:
+        return (hashlib.sha256(data).hexdigest(), self.target.name, id(self.target.relocations))
 
     def _parse(self, data: bytes, name: str) -> objfile.ObjectFile:
         # the table is part of the key: a parsed relocation carries its row (tests swap rows in)
-        key = (hashlib.sha256(data).hexdigest(), self.target.name, id(self.target.relocations))
+        key = self._parse_key(data)
         obj = _parsed.get(key)
         if obj is None:
             obj = _parsed[key] = objfile.parse(data, self.target, name)

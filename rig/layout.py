@@ -237,17 +237,18 @@ class AddressSpace:
 
 # -- policies ---------------------------------------------------------------
 
-def _sequential(items: List[Item], start: int, gap) -> List[Placement]:
+def _sequential(items: List[Item], start: int, gap) -> List[Tuple[Item, int]]:
     """Lay items out from `start` in the order given; `gap(item, cursor)` adds
     free space.  Items with other permissions than the one before start on a
-    fresh page, so the process can protect each page as its items need."""
+    fresh page, so the process can protect each page as its items need.
+    (item, offset) pairs: a random trial makes Placements once, at the end."""
     out, cursor, prev_perms = [], start, None
     for item in items:
         base = cursor + gap(item, cursor)
         if prev_perms is not None and item.perms != prev_perms:
             base = max(base, page_up(cursor))
         base = align_up(base, item.align)
-        out.append(Placement(item, base))
+        out.append((item, base))
         cursor = base + item.size
         prev_perms = item.perms
     return out
@@ -256,9 +257,9 @@ def _sequential(items: List[Item], start: int, gap) -> List[Placement]:
 def packed(items: List[Item], space: AddressSpace, start: Optional[int] = None) -> List[Placement]:
     """Items in object order, tightly, at the lowest free addresses."""
     trial = _sequential(items, 0, lambda i, c: 0)
-    span = max((p.end for p in trial), default=0)
+    span = max((off + item.size for item, off in trial), default=0)
     base = space.find_free(span + PAGE, start)
-    return [Placement(p.item, p.address + base) for p in trial]
+    return [Placement(item, off + base) for item, off in trial]
 
 
 def absolute_limit(obj: ObjectFile, space: AddressSpace) -> int:
@@ -342,7 +343,7 @@ def random_placement(items: List[Item], space: AddressSpace, window: int, rng: _
         # Start inside a random page at a random multiple of the first item's alignment.
         first = rng.randrange(0, PAGE // max(1, min(PAGE, order[0].align))) * order[0].align if order else 0
         rel = _sequential(order, first, gap)
-        span = page_up(max((p.end for p in rel), default=0))
+        span = page_up(max((off + item.size for item, off in rel), default=0))
         if span > window:
             continue
         if top - span < space.lo:
@@ -350,9 +351,8 @@ def random_placement(items: List[Item], space: AddressSpace, window: int, rng: _
         base = page_down(rng.randrange(space.lo, top - span + 1))
         if base < space.lo:
             base += PAGE
-        placed = [Placement(p.item, p.address + base) for p in rel]
-        if all(space.conflict(p.address, p.end) is None for p in placed if p.item.size):
-            return placed
+        if all(space.conflict(base + off, base + off + item.size) is None for item, off in rel if item.size):
+            return [Placement(item, base + off) for item, off in rel]
     raise PlacementError(f"could not find a free random window of {window:#x} bytes after {tries} tries")
 
 

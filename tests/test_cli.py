@@ -81,17 +81,33 @@ def test_relocs_json_every_type_is_exercised_by_the_corpus(capsys):
 
 def test_bench_quick_json(capsys):
     """A smoke run of the benchmark: it measures, it does not judge."""
-    assert main(["bench", "--target", "thumb", "--quick", "--json"]) == 0
+    assert main(["bench", "--target", "thumb", "--quick", "--json", "--no-compare"]) == 0
     r = json.loads(capsys.readouterr().out)["thumb"]
     assert r["small"]["trials_per_second"] > 0 and r["floor_seconds_per_trial"] > 0
     assert r["large"]["relocations"] >= 1000 and r["large"]["relocations_per_second"] > 0
-    assert 0 < r["cached_fraction"] < 1
+    assert 0 < r["cached_fraction"] < r["disk_cached_fraction"] < 1
+    assert r["memory_trials"] == 500 and "lld_qemu" not in r
+
+
+def test_bench_times_a_corpus_program(capsys):
+    assert main(["bench", "--target", "aarch64", "--quick", "--json", "--no-compare",
+                 "--program", str(CORPUS / "dispatch.ll"), "--memory-trials", "10"]) == 0
+    r = json.loads(capsys.readouterr().out)["aarch64"]
+    assert r["program"] == "dispatch.ll" and r["small"]["relocations"] > 10
+
+
+def test_bench_program_without_a_call_is_a_message(tmp_path, capsys):
+    p = tmp_path / "nocall.ll"
+    p.write_text("; rig: nothing to call\ndefine void @g() { ret void }\n")
+    assert main(["bench", "--target", "x86_64", "--quick", "--program", str(p)]) == 2
+    assert "states no CALL" in capsys.readouterr().err
 
 
 def test_bench_scaling_quick(capsys):
     assert main(["bench", "--target", "x86_64", "--quick", "--scaling", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)["x86_64"]
     assert [r["relocations"] for r in rows["relocations"]] == sorted(r["relocations"] for r in rows["relocations"])
+    assert all(r["step"] > 0 for r in rows["relocations"][1:] + rows["sections"][1:])
 
 
 @pytest.mark.parametrize("command", [["relocs"], ["fuzz", "--examples", "1"], ["bench", "--quick"],
