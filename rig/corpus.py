@@ -1,7 +1,8 @@
 """Corpus programs: IR files whose header states what calling them must give.
 
 Header (leading comment lines; ``;``, ``//``, ``#`` or ``@`` comments, so
-IR, C and every target's assembly can carry one)::
+IR, C and every target's assembly can carry one).  A file with CALL lines is
+a set of function calls::
 
     ; rig: <one-line description>
     ; SIG: name i32(i32, f64)              (a signature, for C and assembly: no IR types)
@@ -12,12 +13,24 @@ IR, C and every target's assembly can carry one)::
     ; NOLLD: <reason>                      (ld.lld cannot link it: left out of the lld differential)
 
 CALL lines run in order in one loaded module, so state carries over.
+
+A file with a STATUS line is a whole program: its `main` runs as a process's
+would (see `rig.program`)::
+
+    ; rig: <one-line description>
+    ; ARGS: alpha "two words"              (argv[1..], shell words; argv[0] is the file name)
+    ; ENV: HOME=/home/rig                   (the environment, shell words; empty when absent)
+    ; STATUS: 3                             (the exit status a shell's $? shows: abort() is 134)
+    ; STDOUT: "hello\n"                     (what it writes, in order: STDOUT and STDERR lines
+    ; STDERR: "oops\n"                      interleave as the writes do; same-stream lines join)
+    ; EXTRA: extra/other.ll                 (a module loaded after it, as lli -extra-module)
 """
 from __future__ import annotations
 
 import ast
 import math
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List, Optional, Tuple
@@ -58,6 +71,40 @@ class Call:
 
 
 @dataclass(frozen=True)
+class Run:
+    """What a whole program is run with and must give."""
+
+    args: Tuple[str, ...] = ()
+    env: Tuple[Tuple[str, str], ...] = ()
+    status: int = 0
+    output: Tuple[Tuple[int, bytes], ...] = ()        #: (1 or 2, bytes), in order, same-stream chunks joined
+    extra: Tuple[Path, ...] = ()                      #: extra modules, loaded in order after the program
+
+    @property
+    def stdout(self) -> bytes:
+        """Everything written to stdout."""
+        return b"".join(d for s, d in self.output if s == 1)
+
+    @property
+    def stderr(self) -> bytes:
+        """Everything written to stderr."""
+        return b"".join(d for s, d in self.output if s == 2)
+
+
+def join_output(chunks) -> Tuple[Tuple[int, bytes], ...]:
+    """(stream, bytes) chunks with adjacent same-stream ones joined and empty ones dropped."""
+    out: List[list] = []
+    for stream, data in chunks:
+        if not data:
+            continue
+        if out and out[-1][0] == stream:
+            out[-1][1] += data
+        else:
+            out.append([stream, bytes(data)])
+    return tuple((s, d) for s, d in out)
+
+
+@dataclass(frozen=True)
 class Program:
     """A corpus file and what its header states."""
 
@@ -69,6 +116,7 @@ class Program:
     source: bytes = field(default=b"", repr=False)
     signatures: Tuple[Tuple[str, str], ...] = ()     #: (function, signature) from SIG lines
     nolld: str = ""                                   #: why ld.lld cannot serve as its oracle, if it cannot
+    run: Optional[Run] = None                         #: set for a whole program (a STATUS line)
 
     @property
     def name(self) -> str:
@@ -91,6 +139,7 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
     """The `Program` a header describes; `CorpusError` names the bad line."""
     description, calls, sigs, nolld = "", [], [], ""
     relocs, targets = ("static", "pic"), ALL_TARGETS
+    args, env, status, output, extra, loose = (), (), None, [], [], None
     for lineno, line in enumerate(text.splitlines(), 1):
         s = line.strip()
         if not s:
@@ -111,12 +160,37 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
             name, args, op, expected = m.groups()
             a = _literal(f"({args},)" if args.strip() else "()", "arguments", where)
             calls.append(Call(name, tuple(a), op, _literal(expected, "expected value", where), lineno))
+        elif key in ("STDOUT", "STDERR") and not calls:
+            text_ = _literal(rest, f"{key} string", where)
+            if not isinstance(text_, str):
+                raise CorpusError(f"{where}: {key} must be a string literal, got {rest!r}")
+            output.append((1 if key == "STDOUT" else 2, text_.encode("utf-8", "surrogateescape")))
+            loose = loose or where
         elif key == "STDOUT":
-            if not calls:
-                raise CorpusError(f"{where}: STDOUT must follow a CALL")
             out = _literal(rest, "STDOUT string", where)
             last = calls[-1]
             calls[-1] = Call(last.name, last.args, last.op, last.expected, last.line, out)
+        elif key == "ARGS":
+            args = tuple(_words(rest, where))
+        elif key == "ENV":
+            pairs = []
+            for word in _words(rest, where):
+                k, eq, v = word.partition("=")
+                if not eq or not k:
+                    raise CorpusError(f"{where}: ENV entries are NAME=value, got {word!r}")
+                pairs.append((k, v))
+            env = tuple(pairs)
+        elif key == "STATUS":
+            try:
+                status = int(rest.split()[0], 0)
+            except (ValueError, IndexError):
+                raise CorpusError(f"{where}: STATUS must be a number 0..255, got {rest!r}") from None
+            if not 0 <= status <= 255:
+                raise CorpusError(f"{where}: STATUS must be 0..255 (an exit status as $? shows it), got {status}")
+        elif key == "EXTRA":
+            if not rest:
+                raise CorpusError(f"{where}: EXTRA needs a path")
+            extra.append(path.parent / rest)
         elif key == "SIG":
             fname, _, sig = rest.partition(" ")
             from .signature import parse as parse_signature
@@ -134,7 +208,21 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
             unknown = [t for t in targets if t not in ALL_TARGETS]
             if unknown:
                 raise CorpusError(f"{where}: unknown target(s) {', '.join(unknown)}")
-    return Program(path, description, tuple(calls), relocs, targets, text.encode(), tuple(sigs), nolld)
+    run = None
+    if status is not None:
+        if calls:
+            raise CorpusError(f"{path.name}: a whole program (STATUS) has no CALL lines; it runs main")
+        run = Run(args, env, status, join_output(output), tuple(extra))
+    elif loose:
+        raise CorpusError(f"{loose}: STDOUT/STDERR must follow a CALL, or the file needs a STATUS line")
+    return Program(path, description, tuple(calls), relocs, targets, text.encode(), tuple(sigs), nolld, run)
+
+
+def _words(text: str, where: str) -> List[str]:
+    try:
+        return shlex.split(text)
+    except ValueError as e:
+        raise CorpusError(f"{where}: {e}: {text!r}") from None
 
 
 def load(path) -> Program:
@@ -150,7 +238,12 @@ def load(path) -> Program:
 SOURCE_SUFFIXES = (".ll", ".c", ".s", ".S")
 
 
-def discover(directory, recursive: bool = False) -> List[Program]:
-    """Every program (.ll, .c, .s, .S) in `directory`, sorted by path."""
+def discover(directory, recursive: bool = False, whole: bool = False) -> List[Program]:
+    """The corpus files (.ll, .c, .s, .S) in `directory`, sorted by path: those
+    with CALL lines, or with `whole` the whole programs (STATUS lines).  Extra
+    modules (in a directory called `extra`) belong to their program and are
+    neither."""
     paths = Path(directory).rglob("*") if recursive else Path(directory).glob("*")
-    return [load(p) for p in sorted(paths) if p.suffix in SOURCE_SUFFIXES and p.is_file()]
+    found = [load(p) for p in sorted(paths)
+             if p.suffix in SOURCE_SUFFIXES and p.is_file() and "extra" not in p.relative_to(directory).parts[:-1]]
+    return [p for p in found if (p.run is not None) == whole]

@@ -88,13 +88,18 @@ class HostFunctionError(RigError):
 
 class ProgramExit(RigError):
     """The program called `exit`, `_exit` or `abort`; `status` is the process status
-    (`128 + signal` for abort), `output` what it printed so far."""
+    (`128 + signal` for abort), `output` what it printed so far.  `kind` is
+    "exit" (exit handlers and destructors still run), "_exit" or "abort"."""
 
-    def __init__(self, message: str, *, status: int, stdout: bytes = b"", stderr: bytes = b""):
+    def __init__(self, message: str, *, status: int, stdout: bytes = b"", stderr: bytes = b"",
+                 kind: str = "exit", signal: int = 0):
         super().__init__(message)
         self.status = status
         self.stdout = stdout
         self.stderr = stderr
+        self.kind = kind
+        self.signal = signal
+        self.output: tuple = ()        #: (stream, bytes) chunks in the order written
 
 
 class UnknownTarget(RigError):

@@ -19,9 +19,10 @@ import targets as _targets
 from . import compile as _compile
 from ._cache import LRU
 from . import irsig, layout as _layout, link as _link, objfile
-from .errors import NoSuchSymbol, PlacementError, RigError, SignatureError, UnknownTarget
+from .errors import NoSuchSymbol, PlacementError, RigError, SignatureError, UndefinedSymbol, UnknownTarget
 from .process import CallResult, Process
 from .runtime import default_functions
+from .symbols import SymbolTable
 from .runtime.host import HostFunction
 from .signature import Signature, parse as parse_signature
 
@@ -46,6 +47,32 @@ def read_source(source: Source) -> Tuple[bytes, str]:
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source), "<bytes>"
     raise RigError(f"cannot load a {type(source).__name__}: give a path, IR text or object bytes")
+
+
+class _Loading:
+    """Stands for a module during its first link, before it has a `Module`."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+def _weak_undefined(obj: objfile.ObjectFile) -> frozenset:
+    return frozenset(s.name for s in obj.symbols if s.kind == "undefined" and s.binding == "weak")
+
+
+def _referenced_at(obj: objfile.ObjectFile, name: str) -> str:
+    for r in obj.relocations:
+        if r.symbol and obj.symbols[r.symbol].name == name:
+            return f"{r.howto.name} at {obj.section(r.section).name}+{r.offset:#x}"
+    return "no relocation"
+
+
+def _unresolved(name: str) -> HostFunction:
+    """A host function standing in for `name` until a module defines it: calling it is an error."""
+    def trap(ctx, *args):
+        raise UndefinedSymbol(f"{name!r} was called, but no loaded module or host function defines it",
+                              symbol=name)
+    return HostFunction.of(f"<undefined {name}>", "void()", trap)
 
 
 class Function:
@@ -74,6 +101,10 @@ class Module:
         self.layout, self.image = layout, image
         self.signatures = dict(signatures)
         self.options = options
+        self.exclude: frozenset = frozenset()      #: sections left out: COMDAT groups another module keeps
+        self.defer = False                         #: undefined symbols may wait for a later module
+        self.bindings: Dict[object, object] = {}   #: what each external / preemptible name resolved to
+        self.pending: Dict[str, str] = {}          #: undefined symbol -> where it is referenced
         self._index()
 
     def _index(self) -> None:
@@ -166,6 +197,7 @@ class Jit:
         for name, fn in (host_functions or {}).items():
             self.add_host_function(name, fn)
         self.modules: List[Module] = []
+        self.symbols = SymbolTable()
 
     # -- host functions --------------------------------------------------------
 
@@ -180,30 +212,128 @@ class Jit:
         self.process.rebind(fn)
 
     def resolve(self, name: str) -> Optional[Tuple[int, bool]]:
-        """What `getSymbolAddress` answers: a loaded module's definition, else a host function."""
-        for m in self.modules:
-            hit = m.image.symbols.get(name)
-            if hit is not None:
-                return hit
+        """What `getSymbolAddress` answers: the loaded modules' winning definition
+        (strong over weak, first loaded among weak), else the C library's data
+        (stdout, environ, ...), else a host function."""
+        hit = self.symbols.resolve(name)
+        if hit is not None:
+            return hit
+        data = self.process.data_symbols.get(name)
+        if data is not None:
+            return data, False
         fn = self.host.get(name)
         if fn is not None:
             return self.process.bind(fn), False
         return None
 
+    def _answer(self, owner, obj: objfile.ObjectFile, key, exclude: frozenset, defer: bool):
+        """What the linker is told for `key`: a name to resolve, or ("preempt", name)."""
+        if isinstance(key, tuple):
+            return self.symbols.preempt(owner, obj, key[1], exclude)
+        hit = self.resolve(key)
+        if hit is None and defer and key not in _weak_undefined(obj):
+            hit = self.process.bind(_unresolved(key)), False
+        return hit
+
+    def _link(self, owner, obj: objfile.ObjectFile, lay: _layout.Layout, exclude: frozenset, defer: bool,
+              contents=None, trace: bool = True):
+        """Link `obj` at `lay` and note what every name resolved to (to relink when that changes)."""
+        bindings: Dict[object, object] = {}
+        pending: Dict[str, str] = {}
+
+        def resolve(name):
+            hit = bindings[name] = self._answer(owner, obj, name, exclude, defer)
+            if hit is not None and defer and self.resolve(name) is None:
+                pending[name] = _referenced_at(obj, name)
+            return hit
+
+        def preempt(name):
+            hit = bindings[("preempt", name)] = self.symbols.preempt(owner, obj, name, exclude)
+            return hit
+
+        image = _link.link(obj, lay, self.target, resolve, contents, trace=trace, preempt=preempt,
+                           exclude=exclude)
+        return image, bindings, pending
+
+    def _stale(self, mod: "Module") -> bool:
+        return any(self._answer(mod, mod.object, k, mod.exclude, mod.defer) != v for k, v in mod.bindings.items())
+
+    def _relinks(self, skip=None) -> List[tuple]:
+        """New images for the modules whose names now resolve differently (not yet written)."""
+        out = []
+        for m in self.modules:
+            if m is not skip and (m.pending or self._stale(m)):
+                out.append((m, *self._link(m, m.object, m.layout, m.exclude, m.defer, self._contents(m))))
+        return out
+
+    def _rewrite(self, relinks: List[tuple]) -> None:
+        for m, image, bindings, pending in relinks:
+            m.image, m.bindings, m.pending = image, bindings, pending
+            for p in m.layout.placements:
+                self.process.write(p.address, image.got if p.item.key == _layout.GOT
+                                   else image.sections[p.item.key])
+            m._index()
+
     # -- loading ---------------------------------------------------------------
 
     def load(self, source: Source, *, name: Optional[str] = None, reloc: Optional[str] = None,
              code_model: Optional[str] = None, opt: Optional[int] = None, placement=None,
-             seed: Optional[int] = None) -> Module:
-        """Compile (if needed), place, link and copy a module into the process."""
+             seed: Optional[int] = None, defer_undefined: bool = False) -> Module:
+        """Compile (if needed), place, link and copy a module into the process.
+
+        Its symbols resolve against the modules already loaded and the host;
+        modules loaded before it that were waiting for its definitions, or whose
+        weak definitions its strong ones override, are relinked.  With
+        `defer_undefined`, a symbol nobody defines yet waits for a later module
+        (calls refuse to run until then) instead of failing the load."""
         name, opts, obj, sigs = self._prepare(source, name, reloc, code_model, opt)
+        exclude = self.symbols.dropped(obj)
         policy = self.placement if placement is None else placement
-        lay = self._place(obj, policy, opts.code_model, seed)
-        image = _link.link(obj, lay, self.target, self.resolve)
+        lay = self._place(obj, policy, opts.code_model, seed, exclude=exclude)
+        self.symbols.check(name, obj, exclude)
+        owner = _Loading(name)
+        image, bindings, pending = self._link(owner, obj, lay, exclude, defer_undefined)
         mod = Module(self, name, obj, lay, image, sigs, opts)
+        mod.exclude, mod.defer, mod.bindings, mod.pending = exclude, defer_undefined, bindings, pending
         self._install(mod, lay, image)
         self.modules.append(mod)
+        self.symbols.add(mod, obj, image.symbols, exclude)
+        if len(self.modules) > 1:
+            try:
+                self._rewrite(self._relinks(skip=mod))
+            except RigError:
+                self.unload(mod)
+                raise
         return mod
+
+    def load_all(self, sources, **options) -> List[Module]:
+        """Load several modules that may refer to each other in any direction
+        (lli's `-extra-module`): each placed on its own, all linked together.
+        `UndefinedSymbol` (and nothing left loaded) if a name stays undefined."""
+        loaded: List[Module] = []
+        try:
+            for src in sources:
+                loaded.append(self.load(src, defer_undefined=True, **options))
+            self.check_resolved()
+        except RigError:
+            for m in reversed(loaded):
+                if m in self.modules:
+                    self.unload(m)
+            raise
+        for m in loaded:
+            m.defer = False
+        return loaded
+
+    def check_resolved(self) -> None:
+        """`UndefinedSymbol` naming every symbol still waiting for a definition."""
+        missing = [f"{n!r} (referenced by {where} in {m.name})" for m in self.modules for n, where in m.pending.items()]
+        if missing:
+            raise UndefinedSymbol("undefined symbol(s): " + ", ".join(missing) + "; no loaded module or "
+                                  "host function defines them", symbol=next(iter(self.modules_pending())))
+
+    def modules_pending(self) -> List[str]:
+        """Every symbol some loaded module still waits for."""
+        return [n for m in self.modules for n in m.pending]
 
     def _prepare(self, source: Source, name: Optional[str] = None, reloc: Optional[str] = None,
                  code_model: Optional[str] = None, opt: Optional[int] = None):
@@ -245,12 +375,14 @@ class Jit:
             obj = _parsed[key] = objfile.parse(data, self.target, name)
         return obj
 
-    def _place(self, obj, policy, code_model: str, seed=None, ignore=None) -> _layout.Layout:
+    def _place(self, obj, policy, code_model: str, seed=None, ignore=None,
+               exclude: frozenset = frozenset()) -> _layout.Layout:
         if isinstance(policy, Mapping):
-            return _layout.make_layout(obj, self.target, self.space, "explicit", mapping=policy, ignore=ignore)
+            return _layout.make_layout(obj, self.target, self.space, "explicit", mapping=policy, ignore=ignore,
+                                       exclude=exclude)
         rng = random.Random(seed) if seed is not None else self.rng
         return _layout.make_layout(obj, self.target, self.space, policy, rng=rng, code_model=code_model,
-                                   ignore=ignore)
+                                   ignore=ignore, exclude=exclude)
 
     def _install(self, mod: Module, lay: _layout.Layout, image: _link.Image) -> None:
         self.process.map_runs(lay.runs(), [
@@ -260,10 +392,22 @@ class Jit:
             self.space.reserve(mod, p.address, max(p.end, p.address + 1))
 
     def unload(self, mod: Module) -> None:
-        """Remove a module: unmap its pages and forget its symbols."""
+        """Remove a module: unmap its pages and forget its symbols.  Modules that
+        used its definitions are relinked (to their own weak ones, or left
+        waiting for a new definition: calls refuse to run until one is loaded)."""
+        users = [m.name for m in self.modules if m is not mod and m.exclude
+                 and any(g.signature in self.symbols.holders(mod) for g in m.object.groups)]
+        if users:
+            raise RigError(f"cannot unload {mod.name}: {', '.join(users)} use(s) the COMDAT group(s) it keeps "
+                           f"({', '.join(self.symbols.holders(mod))}); unload them first")
         self.process.unmap_runs(mod.layout.runs())
         self.space.release(mod)
         self.modules.remove(mod)
+        self.symbols.remove(mod)
+        if self.modules:
+            for m in self.modules:
+                m.defer = True          # a name it used may be gone: wait for it rather than fail here
+            self._rewrite(self._relinks())
 
     # -- remap (mapSectionAddress after the fact) ---------------------------------
 
@@ -274,30 +418,30 @@ class Jit:
         if section not in mapping:
             raise PlacementError(f"module {mod.name} has no section {section!r}; it has {', '.join(mapping)}")
         mapping[section] = address
-        new = _layout.make_layout(mod.object, self.target, self.space, "explicit", mapping=mapping, ignore=mod)
-        image = _link.link(mod.object, new, self.target, self.resolve, self._contents(mod))
-        old_layout, old_image = mod.layout, mod.image
-        mod.layout, mod.image = new, image          # others now resolve to the new addresses
+        new = _layout.make_layout(mod.object, self.target, self.space, "explicit", mapping=mapping, ignore=mod,
+                                  exclude=mod.exclude)
+        image, bindings, pending = self._link(mod, mod.object, new, mod.exclude, mod.defer, self._contents(mod))
+        old_image = mod.image
+        self.symbols.update(mod, image.symbols)         # others now resolve to the new addresses
         try:
-            others = [(m, _link.link(m.object, m.layout, self.target, self.resolve, self._contents(m)))
-                      for m in self.modules if m is not mod]
+            others = self._relinks(skip=mod)
         except RigError:
-            mod.layout, mod.image = old_layout, old_image
+            self.symbols.update(mod, old_image.symbols)
             raise
-        self.process.unmap_runs(old_layout.runs())
+        self.process.unmap_runs(mod.layout.runs())
         self.space.release(mod)
-        self._install(mod, new, mod.image)
+        self._install(mod, new, image)
+        mod.layout, mod.image, mod.bindings, mod.pending = new, image, bindings, pending
         mod._index()
-        for m, image in others:
-            m.image = image
-            for p in m.layout.placements:
-                self.process.write(p.address, image.got if p.item.key == _layout.GOT
-                                   else image.sections[p.item.key])
-            m._index()
+        self._rewrite(others)
         return new
 
-    def _contents(self, mod: Module) -> Dict[int, bytes]:
-        return {s.index: self.process.read(mod.layout.address(s.index), s.size) for s in mod.object.sections}
+    def _contents(self, mod: Module) -> Dict[object, bytes]:
+        out: Dict[object, bytes] = {s.index: self.process.read(mod.layout.address(s.index), s.size)
+                                    for s in mod.object.sections if s.index not in mod.exclude}
+        if mod.object.common_size:
+            out[_layout.COMMON] = self.process.read(mod.layout.address(_layout.COMMON), mod.object.common_size)
+        return out
 
     # -- memory ------------------------------------------------------------------
 
@@ -324,7 +468,18 @@ class Jit:
 
     def _call(self, mod: Module, name: str, sig: Signature, args) -> CallResult:
         address, thumb = mod._lookup(name)
+        if any(m.pending for m in self.modules):
+            self.check_resolved()
         return self.process.call(address, thumb, sig, args, budget=self.budget, timeout=self.timeout)
+
+    def run(self, args=(), env=None, *, program_name: str = "", entry: str = "main"):
+        """Run the loaded program's `main` as a process would: argv ([program_name]
+        + args) and envp (exactly `env`) in the remote space, constructors before,
+        exit handlers and destructors after; a `rig.program.ProgramResult`
+        (exit status, ordered output, how it ended)."""
+        from . import program
+        self.check_resolved()
+        return program.run(self, args, env, program_name=program_name, entry=entry)
 
     def symbolize(self, address: int) -> str:
         """Where an address is: "f+0x10, .text+0x30 in m.ll", a host function, the stack..."""

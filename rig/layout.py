@@ -25,6 +25,7 @@ from .objfile import ObjectFile
 
 PAGE = 0x1000
 GOT = "GOT"
+COMMON = "COMMON"          #: the block the memory manager allocates for an object's COMMON symbols
 
 
 def page_down(a: int) -> int:
@@ -158,10 +159,14 @@ def page_runs(pages: Mapping[int, str]) -> Tuple[Tuple[int, int, str], ...]:
     return tuple(out)
 
 
-def items_of(obj: ObjectFile, target: Target) -> Tuple[List[Item], Dict[int, int]]:
-    """What an object needs placed, and where each code section's stubs start."""
+def items_of(obj: ObjectFile, target: Target, exclude: frozenset = frozenset()
+             ) -> Tuple[List[Item], Dict[int, int]]:
+    """What an object needs placed (less the sections in `exclude`: COMDAT
+    groups another module already holds), and where each code section's stubs start."""
     items, stub_offsets = [], {}
     for s in obj.sections:
+        if s.index in exclude:
+            continue
         size = s.size
         align = s.align
         if s.executable:
@@ -176,6 +181,8 @@ def items_of(obj: ObjectFile, target: Target) -> Tuple[List[Item], Dict[int, int
     if obj.needs_got:
         items.append(Item(GOT, GOT, max(1, len(obj.got_symbols)) * target.pointer_size,
                           target.pointer_size, "r"))
+    if obj.common_size:
+        items.append(Item(COMMON, COMMON, obj.common_size, obj.common_align, "rw"))
     return items, stub_offsets
 
 
@@ -396,24 +403,26 @@ def check(placed: Iterable[Placement], space: AddressSpace, ignore=None) -> None
                                  f"{b.item.name} [{b.address:#x}, {b.end:#x})")
 
 
-_PLANS = LRU(512)   # id(object) -> (object, target, items, stub offsets, reach, absolute limit)
+_PLANS = LRU(512)   # (id(object), excluded) -> (object, target, items, stub offsets, reach, absolute limit)
 
 
-def _plan(obj: ObjectFile, target: Target, space: AddressSpace):
+def _plan(obj: ObjectFile, target: Target, space: AddressSpace, exclude: frozenset = frozenset()):
     """What placing `obj` needs, worked out once per object (not once per trial)."""
-    hit = _PLANS.get(id(obj))
+    key = (id(obj), exclude)
+    hit = _PLANS.get(key)
     if hit is None or hit[0] is not obj or hit[1] is not target:
-        items, stub_offsets = items_of(obj, target)
-        hit = _PLANS[id(obj)] = (obj, target, items, stub_offsets, relative_reach(obj),
-                                 absolute_limit(obj, space))
+        items, stub_offsets = items_of(obj, target, exclude)
+        hit = _PLANS[key] = (obj, target, items, stub_offsets, relative_reach(obj),
+                             absolute_limit(obj, space))
     return hit[2:]
 
 
 def make_layout(obj: ObjectFile, target: Target, space: AddressSpace, policy: str = "random", *,
                 seed=None, rng: Optional[_random.Random] = None, mapping: Optional[Mapping[str, int]] = None,
-                code_model: str = "small", ignore=None) -> Layout:
-    """Place `obj` by `policy` ("random", "packed", "explicit") and check the result."""
-    items, stub_offsets, reach, limit = _plan(obj, target, space)
+                code_model: str = "small", ignore=None, exclude: frozenset = frozenset()) -> Layout:
+    """Place `obj` by `policy` ("random", "packed", "explicit") and check the
+    result; the sections in `exclude` are left out (dropped COMDAT members)."""
+    items, stub_offsets, reach, limit = _plan(obj, target, space, exclude)
     if policy == "random":
         window = target.code_models.get(code_model)
         if window is None:

@@ -14,9 +14,9 @@ from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
 from targets.base import Expr, Target
 
-from .errors import BadObject, RelocationOverflow, UndefinedSymbol
+from .errors import RelocationOverflow, UndefinedSymbol
 from ._cache import LRU
-from .layout import Layout
+from .layout import COMMON, Layout
 from .objfile import ObjectFile, Relocation
 
 #: name -> (address, thumb) for symbols the object does not define, or None.
@@ -75,24 +75,46 @@ class Image:
         return made
 
 
-def symbol_values(obj: ObjectFile, layout: Layout, resolve: Resolver) -> Tuple[List[int], List[int]]:
-    """Address and Thumb bit of every symbol (externals through `resolve`)."""
+def symbol_values(obj: ObjectFile, layout: Layout, resolve: Resolver, preempt: Optional[Resolver] = None,
+                  exclude: frozenset = frozenset()) -> Tuple[List[int], List[int]]:
+    """Address and Thumb bit of every symbol (externals through `resolve`).
+
+    `preempt(name)` answers for definitions another module may override, as a
+    linker would: weak definitions, COMMON symbols, and symbols in the dropped
+    sections `exclude` (a COMDAT group another module holds).  None keeps the
+    object's own definition (a dropped one must be answered)."""
     n = len(obj.symbols)
     addr, thumb = [0] * n, [0] * n
     needed = _plan(obj)[0]
     for sym in obj.symbols:
-        if sym.kind == "defined":
+        kind = sym.kind
+        if kind == "defined":
+            if sym.section in exclude or (preempt is not None and sym.binding == "weak"):
+                found = preempt(sym.name) if preempt is not None and sym.binding != "local" else None
+                if found is not None:
+                    addr[sym.index], thumb[sym.index] = found[0], int(found[1])
+                    continue
+                if sym.section in exclude:
+                    if sym.index in needed:
+                        raise UndefinedSymbol(
+                            f"{obj.name}: {sym.name or 'a section symbol'!s} is defined only in section "
+                            f"{obj.section(sym.section).name}, whose COMDAT group another module already "
+                            f"holds, and that module does not define it", symbol=sym.name)
+                    continue
             addr[sym.index] = layout.address(sym.section) + sym.value
             thumb[sym.index] = int(sym.thumb)
-        elif sym.kind == "abs":
+        elif kind == "abs":
             addr[sym.index] = sym.value
             thumb[sym.index] = int(sym.thumb)
-        elif sym.kind == "common":
-            raise BadObject(f"{obj.name}: common symbol {sym.name!r} (SHN_COMMON) is not supported yet; "
-                            f"give the global an initialiser or compile with -fno-common")
-        elif sym.kind == "undefined" and sym.name == GOT_SYMBOL and layout.got is not None:
+        elif kind == "common":
+            found = preempt(sym.name) if preempt is not None else None
+            if found is not None:
+                addr[sym.index], thumb[sym.index] = found[0], int(found[1])
+            else:
+                addr[sym.index] = layout.address(COMMON) + obj.commons[sym.index]
+        elif kind == "undefined" and sym.name == GOT_SYMBOL and layout.got is not None:
             addr[sym.index] = layout.got          # defined by the linker: the GOT's base
-        elif sym.kind == "undefined" and sym.index and sym.index in needed:
+        elif kind == "undefined" and sym.index and sym.index in needed:
             found = resolve(sym.name)
             if found is None:
                 if sym.binding == "weak":
@@ -105,14 +127,41 @@ def symbol_values(obj: ObjectFile, layout: Layout, resolve: Resolver) -> Tuple[L
     return addr, thumb
 
 
+def definitions(obj: ObjectFile, layout: Layout, exclude: frozenset = frozenset()
+                ) -> Tuple[Dict[str, Tuple[int, bool]], Dict[str, Tuple[int, bool]]]:
+    """The object's own named definitions at `layout`: (global and weak ones
+    and COMMON symbols, local ones), name -> (address, thumb)."""
+    exported, local = {}, {}
+    for sym in obj.symbols:
+        if not sym.name or sym.type == "section":
+            continue
+        if sym.kind == "defined" and sym.section not in exclude:
+            value = (layout.address(sym.section) + sym.value, sym.thumb)
+        elif sym.kind == "abs":
+            value = (sym.value, sym.thumb)
+        elif sym.kind == "common":
+            value = (layout.address(COMMON) + obj.commons[sym.index], False)
+        else:
+            continue
+        (exported if sym.binding != "local" else local)[sym.name] = value
+    return exported, local
+
+
 def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
-         contents: Optional[Mapping[int, bytes]] = None, trace: bool = True) -> Image:
+         contents: Optional[Mapping[object, bytes]] = None, trace: bool = True,
+         preempt: Optional[Resolver] = None, exclude: frozenset = frozenset()) -> Image:
     """Relocate `obj` for `layout`.  `contents` replaces the object's section
-    bytes (a remap keeps what the program wrote)."""
-    S, T = symbol_values(obj, layout, resolve)
+    bytes (a remap keeps what the program wrote); `preempt` and `exclude` as
+    for `symbol_values` (sections in `exclude` are neither placed nor patched)."""
+    S, T = symbol_values(obj, layout, resolve, preempt, exclude)
     ptr = target.pointer_size
-    bufs: Dict[int, bytearray] = {}
+    bufs: Dict[object, bytearray] = {}
+    if obj.common_size:
+        common = contents.get(COMMON) if contents else None
+        bufs[COMMON] = bytearray(common if common is not None else bytes(obj.common_size))
     for s in obj.sections:
+        if s.index in exclude:
+            continue
         base = contents.get(s.index) if contents else None
         if base is None:
             base = s.data if s.data is not None else bytes(s.size)
@@ -133,6 +182,8 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
     records: List[TraceRecord] = []
     symbols = obj.symbols
     for r in obj.relocations:
+        if r.section in exclude:
+            continue
         howto = r.howto
         fld = howto.field
         if fld is None:
@@ -211,10 +262,7 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
         if trace:
             records.append((r, S[r.symbol], v, via, before, after, P, L))
 
-    exported, local = {}, {}
-    for sym in symbols:
-        if sym.kind in ("defined", "abs") and sym.name and sym.type != "section":
-            (exported if sym.binding != "local" else local)[sym.name] = (S[sym.index], bool(T[sym.index]))
+    exported, local = definitions(obj, layout, exclude)
     return Image(bufs, got, exported, local, records, stubs, obj)
 
 

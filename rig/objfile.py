@@ -75,6 +75,15 @@ class Relocation:
 
 
 @dataclass(frozen=True)
+class Group:
+    """A COMDAT section group: a linker keeps one group per signature across
+    every object it links and drops the others' member sections."""
+
+    signature: str
+    sections: Tuple[int, ...]            #: the allocatable member sections
+
+
+@dataclass(frozen=True)
 class ObjectFile:
     """A parsed object: what the memory manager and the linker need, nothing more."""
 
@@ -87,6 +96,10 @@ class ObjectFile:
     needs_got: bool
     stub_slots: Mapping[int, int]                 #: code section -> most stubs its branches may need
     by_name: Mapping[str, int] = field(default_factory=dict)   #: global/weak definitions
+    groups: Tuple[Group, ...] = ()
+    commons: Mapping[int, int] = field(default_factory=dict)   #: COMMON symbol -> offset in the COMMON block
+    common_size: int = 0                  #: bytes the memory manager allocates for COMMON symbols
+    common_align: int = 1
 
     def __post_init__(self):
         object.__setattr__(self, "_by_index", {s.index: s for s in self.sections})
@@ -196,8 +209,39 @@ def _parse(data: bytes, target: Target, name: str) -> ObjectFile:
                 and "x" in next(s.perms for s in sections if s.index == r.section):
             stub_keys.add(key)
             stubs[r.section] = stubs.get(r.section, 0) + 1
+    # COMMON symbols (st_value is their alignment): one zeroed block, each at its alignment.
+    commons, common_size, common_align = {}, 0, 1
+    for sym in symbols:
+        if sym.kind == "common":
+            align = max(1, sym.value)
+            if align & (align - 1):
+                raise BadObject(f"{name}: COMMON symbol {sym.name!r} has alignment {align}, not a power of two")
+            common_size = -(-common_size // align) * align
+            commons[sym.index] = common_size
+            common_size += max(1, sym.size)
+            common_align = max(common_align, align)
     return ObjectFile(name, target.name, tuple(sections), tuple(symbols), tuple(relocations),
-                      tuple(got), needs_got or bool(got), MappingProxyType(stubs), MappingProxyType(by_name))
+                      tuple(got), needs_got or bool(got), MappingProxyType(stubs), MappingProxyType(by_name),
+                      _groups(elf, symtab, alloc, name), MappingProxyType(commons), common_size, common_align)
+
+
+GRP_COMDAT = 1
+
+
+def _groups(elf, symtab, alloc: set, name: str) -> Tuple[Group, ...]:
+    out = []
+    for sec in elf.iter_sections():
+        if sec["sh_type"] != "SHT_GROUP":
+            continue
+        words = struct.unpack(f"<{len(sec.data()) // 4}I", sec.data())
+        if not words or not words[0] & GRP_COMDAT:
+            continue
+        if symtab is None or sec["sh_info"] >= symtab.num_symbols():
+            raise BadObject(f"{name}: section group {sec.name} names symbol {sec['sh_info']}, "
+                            f"which the symbol table does not have")
+        signature = symtab.get_symbol(sec["sh_info"]).name
+        out.append(Group(signature, tuple(i for i in words[1:] if i in alloc)))
+    return tuple(out)
 
 
 def _section_name(elf, index: int) -> str:

@@ -12,7 +12,7 @@ import bisect
 import time
 import weakref
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import unicorn
 from unicorn import UcError
@@ -48,6 +48,10 @@ _ERR_KIND = {
 }
 
 
+def _signed(status: int) -> int:
+    return status - (1 << 32) if status & (1 << 31) else status
+
+
 def perms_bits(perms: str) -> int:
     """Unicorn protection bits for "r", "rw", "rx", ..."""
     bits = 0
@@ -58,18 +62,36 @@ def perms_bits(perms: str) -> int:
 
 @dataclass
 class CallResult:
-    """What one call returned and printed."""
+    """What one call returned and printed.  `output` is both streams in the
+    order they were written: (1 or 2, bytes) chunks, adjacent writes merged."""
 
     value: object
     stdout: bytes = b""
     stderr: bytes = b""
     elapsed: float = 0.0
+    output: Tuple[Tuple[int, bytes], ...] = ()
 
 
 @dataclass
 class _Output:
     stdout: bytearray = field(default_factory=bytearray)
     stderr: bytearray = field(default_factory=bytearray)
+    chunks: List[list] = field(default_factory=list)
+
+    def add(self, stream: int, data: bytes) -> None:
+        (self.stderr if stream == 2 else self.stdout).extend(data)
+        if self.chunks and self.chunks[-1][0] == stream:
+            self.chunks[-1][1] += data
+        else:
+            self.chunks.append([stream, bytearray(data)])
+
+    def ordered(self) -> Tuple[Tuple[int, bytes], ...]:
+        return tuple((s, bytes(d)) for s, d in self.chunks)
+
+
+#: The C library's data objects, laid out in the process's data page.
+_FILES = {"stdin": 0, "stdout": 1, "stderr": 2}
+_FILE_SIZE = 64              # an opaque FILE: programs pass its address around, never look inside
 
 
 class Process:
@@ -117,6 +139,23 @@ class Process:
         space.reserve("the heap", heap_base, heap_base + heap_size)
         self.uc.mem_map(heap_base, page_up(heap_size), perms_bits("rw"))
         self.heap = Heap(heap_base, heap_size)
+
+        # The C library's data: stdin/stdout/stderr (FILE* cells and the FILEs they
+        # point to) and environ, at addresses code can take like any global.
+        self.data_base = space.find_free(PAGE, heap_base + page_up(heap_size) + PAGE)
+        space.reserve("the C library's data", self.data_base, self.data_base + PAGE)
+        self.uc.mem_map(self.data_base, PAGE, perms_bits("rw"))
+        self._files = {self.data_base + 256 + i * _FILE_SIZE: i for i in _FILES.values()}
+        self.data_symbols: Dict[str, int] = {}
+        for name, i in _FILES.items():
+            cell = self.data_base + i * self.ptr
+            self.uc.mem_write(cell, (self.data_base + 256 + i * _FILE_SIZE).to_bytes(self.ptr, "little"))
+            self.data_symbols[name] = cell
+        for alias, name in (("__stdinp", "stdin"), ("__stdoutp", "stdout"), ("__stderrp", "stderr")):
+            self.data_symbols[alias] = self.data_symbols[name]      # the names macOS headers use
+        self.data_symbols["environ"] = self.data_symbols["__environ"] = self.data_base + 4 * self.ptr
+        #: (function pointer, argument, takes the argument) from atexit / __cxa_atexit, in order
+        self.exit_handlers: List[Tuple[int, int, bool]] = []
 
         me = weakref.ref(self)   # hooks must not keep the process alive (memory grows otherwise)
         uc = self.uc
@@ -326,15 +365,37 @@ class Process:
 
     def output(self, stream: int, data: bytes) -> None:
         """Append to the captured stdout (1) or stderr (2)."""
-        (self._out.stderr if stream == 2 else self._out.stdout).extend(data)
+        self._out.add(stream, data)
 
-    def exit(self, status: int):
-        """End the program as `exit(status)` does."""
-        raise ProgramExit(f"the program called exit({status})", status=status & 0xFF)
+    def partial_output(self) -> Tuple[Tuple[int, bytes], ...]:
+        """What the last call wrote before it failed, both streams in order."""
+        return self._out.ordered()
+
+    def stream_of(self, file: int) -> Optional[int]:
+        """0, 1 or 2 for the FILE* of stdin, stdout or stderr (or the bare numbers 1 and 2), else None."""
+        hit = self._files.get(file)
+        return hit if hit is not None else (file if file in (1, 2) else None)
+
+    def exit(self, status: int, kind: str = "exit"):
+        """End the program as `exit(status)` does (`kind` "_exit": without exit handlers)."""
+        raise ProgramExit(f"the program called {kind}({_signed(status)})", status=status & 0xFF, kind=kind)
 
     def abort(self):
         """End the program as `abort()` does (SIGABRT: status 134)."""
-        raise ProgramExit("the program called abort()", status=128 + 6)
+        raise ProgramExit("the program called abort()", status=128 + 6, kind="abort", signal=6)
+
+    def at_exit(self, function: int, argument: int = 0, with_argument: bool = False) -> None:
+        """Register an exit handler (atexit, __cxa_atexit); handlers run last-in first-out."""
+        self.exit_handlers.append((function, argument, with_argument))
+
+    @property
+    def environ(self) -> int:
+        """The remote `char **environ` (0 before a program sets one up)."""
+        return int.from_bytes(self.read(self.data_symbols["environ"], self.ptr), "little")
+
+    @environ.setter
+    def environ(self, address: int) -> None:
+        self.write(self.data_symbols["environ"], address.to_bytes(self.ptr, "little"))
 
     # -- calls -------------------------------------------------------------------
 
@@ -378,6 +439,7 @@ class Process:
             raise self._fault_error(e) from None
         except ProgramExit as e:
             e.stdout, e.stderr = bytes(self._out.stdout), bytes(self._out.stderr)
+            e.output = self._out.ordered()
             raise
         finally:
             self._watchdog.disarm()
@@ -391,7 +453,7 @@ class Process:
             raise InstructionBudgetExceeded(f"the call ran past its budget of {budget} instructions; "
                                             f"stopped at {where}")
         value = self._read_result(sig)
-        return CallResult(value, bytes(self._out.stdout), bytes(self._out.stderr), elapsed)
+        return CallResult(value, bytes(self._out.stdout), bytes(self._out.stderr), elapsed, self._out.ordered())
 
     def _read_result(self, sig: Signature):
         if not sig.result:

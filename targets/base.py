@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence, Tuple
 
 
 class Expr(enum.Enum):
@@ -210,6 +210,13 @@ class Target:
     code_align: int = 1          #: least alignment of a code section (the instruction size)
     thumb_code_align: int = 2    #: ... of a section whose functions are all Thumb (interworking targets)
     clang_args: Sequence[str] = ()  #: how clang (zig cc) is told to build for this target
+
+    def code_pointer(self, value: int) -> Tuple[int, bool]:
+        """(address, thumb) a function pointer's value stands for: on interworking
+        targets bit 0 marks Thumb code (a pointer to `main` or a constructor in .init_array)."""
+        if self.interworking:
+            return value & ~1, bool(value & 1)
+        return value, False
 
     def howto(self, type_: int) -> Optional[Howto]:
         """The table row for a relocation type number, or None."""

@@ -75,7 +75,9 @@ def test_bitcode_and_objects_are_accepted():
     for name in TARGETS:
         t = targets.get(name)
         jit = rig.Jit(name, seed=2)
-        assert jit.load(bc).call("f", 1) == 44
+        first = jit.load(bc)
+        assert first.call("f", 1) == 44
+        jit.unload(first)                            # the same definitions again would be duplicates
         obj = C.compile_source(SRC, t)
         mod = jit.load(obj)                          # a plain object: no IR, so an explicit signature
         assert mod.function("f", "i64(i32)")(0) == 42

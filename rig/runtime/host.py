@@ -53,11 +53,20 @@ class HostContext(Protocol):
     def output(self, stream: int, data: bytes) -> None:
         """Append to the call's captured stdout (1) or stderr (2)."""
 
-    def exit(self, status: int):
-        """End the program with `status` (raises `ProgramExit`)."""
+    def exit(self, status: int, kind: str = "exit"):
+        """End the program with `status` (raises `ProgramExit`); `kind` "_exit"
+        skips exit handlers and destructors."""
 
     def abort(self):
         """End the program as SIGABRT does (raises `ProgramExit`, status 134)."""
+
+    def stream_of(self, file: int):
+        """0, 1 or 2 for the FILE* of stdin, stdout or stderr, else None."""
+
+    def at_exit(self, function: int, argument: int = 0, with_argument: bool = False) -> None:
+        """Register an exit handler (run last-in first-out when the program exits)."""
+
+    environ: int        #: the remote `char **environ` (0 when there is none)
 
 
 @dataclass(frozen=True)

@@ -4,16 +4,18 @@ Memory and strings are read and written through the `HostContext`; the
 allocator is ``ctx.heap``; output goes to ``ctx.output(stream, data)`` with
 stream 1 for stdout and 2 for stderr.
 
-Streams: ``FILE *`` values are opaque to the rig and no ``stdout``/``stderr``
-data symbols exist yet, so the stream-taking functions (fprintf, fputs,
-fputc, putc, fwrite, fflush) treat a stream pointer equal to 2 as stderr and
-any other value as stdout.
+Streams: the process defines the data symbols ``stdin``, ``stdout`` and
+``stderr`` (``FILE *`` cells pointing at opaque FILEs); ``ctx.stream_of``
+tells which stream a ``FILE *`` is (the bare numbers 1 and 2 are accepted
+too, for tests that call the functions directly).  Writing to stdin or to a
+``FILE *`` that is none of them is a `HostFunctionError` naming the value.
 
 Output is unbuffered, so ``fflush`` has nothing to do.  `printf` and friends
 return the number of bytes written.
 """
 from __future__ import annotations
 
+from ..errors import HostFunctionError
 from .host import HostContext, VarArgs, host
 from .printf import format_printf
 
@@ -21,9 +23,13 @@ STDOUT = 1
 STDERR = 2
 
 
-def _stream(stream: int) -> int:
-    """The output stream a FILE* argument stands for (see the module doc)."""
-    return STDERR if stream == STDERR else STDOUT
+def _stream(ctx: HostContext, file: int) -> int:
+    """The output stream (1 or 2) a FILE* argument stands for (see the module doc)."""
+    stream = ctx.stream_of(file)
+    if stream not in (STDOUT, STDERR):
+        what = "stdin" if stream == 0 else "not stdout or stderr (the rig has no fopen)"
+        raise HostFunctionError(f"cannot write to FILE* {file:#x}: {what}")
+    return stream
 
 
 def _read_bounded(ctx: HostContext, address: int, limit: int) -> bytes:
@@ -268,7 +274,7 @@ def putchar(ctx: HostContext, c: int) -> int:
 @host("i32(i32, ptr)", "fputc", "putc")
 def fputc(ctx: HostContext, c: int, stream: int) -> int:
     """Write the byte `c` to `stream`; returns it as an unsigned char."""
-    ctx.output(_stream(stream), bytes([c & 0xFF]))
+    ctx.output(_stream(ctx, stream), bytes([c & 0xFF]))
     return c & 0xFF
 
 
@@ -284,7 +290,7 @@ def puts(ctx: HostContext, s: int) -> int:
 def fputs(ctx: HostContext, s: int, stream: int) -> int:
     """Write the string at `s` (no newline) to `stream`; returns the byte count."""
     data = ctx.read_cstring(s)
-    ctx.output(_stream(stream), data)
+    ctx.output(_stream(ctx, stream), data)
     return len(data)
 
 
@@ -292,14 +298,16 @@ def fputs(ctx: HostContext, s: int, stream: int) -> int:
 def fwrite(ctx: HostContext, data: int, size: int, count: int, stream: int) -> int:
     """Write `count` items of `size` bytes to `stream`; returns `count`."""
     if size and count:
-        ctx.output(_stream(stream), ctx.read(data, size * count))
+        ctx.output(_stream(ctx, stream), ctx.read(data, size * count))
         return count
     return 0
 
 
 @host("i32(ptr)")
 def fflush(ctx: HostContext, stream: int) -> int:
-    """Nothing to do: output is unbuffered.  Returns 0."""
+    """Nothing to do: output is unbuffered (fflush(NULL) flushes all: also nothing).  Returns 0."""
+    if stream:
+        _stream(ctx, stream)
     return 0
 
 
@@ -315,7 +323,7 @@ def printf(ctx: HostContext, fmt: int, va: VarArgs) -> int:
 def fprintf(ctx: HostContext, stream: int, fmt: int, va: VarArgs) -> int:
     """Formatted output to `stream`; returns the number of bytes written."""
     data = _format(ctx, fmt, va)
-    ctx.output(_stream(stream), data)
+    ctx.output(_stream(ctx, stream), data)
     return len(data)
 
 
@@ -339,10 +347,17 @@ def snprintf(ctx: HostContext, dest: int, n: int, fmt: int, va: VarArgs) -> int:
 
 # --- process ----------------------------------------------------------------
 
-@host("void(i32)", "exit", "_exit", "_Exit")
-def exit_program(ctx: HostContext, status: int) -> None:
-    """End the program with `status` (raises `ProgramExit` via the context)."""
+@host("void(i32)")
+def exit(ctx: HostContext, status: int) -> None:
+    """End the program with `status`: exit handlers and destructors still run
+    (the program runner runs them after the call unwinds)."""
     ctx.exit(status)
+
+
+@host("void(i32)", "_exit", "_Exit")
+def exit_now(ctx: HostContext, status: int) -> None:
+    """End the program with `status` at once: no exit handlers, no destructors."""
+    ctx.exit(status, "_exit")
 
 
 @host("void()")
@@ -350,3 +365,65 @@ def abort(ctx: HostContext) -> None:
     """End the program as killed by SIGABRT (via the context)."""
     ctx.abort()
 
+
+@host("i32(ptr)")
+def atexit(ctx: HostContext, function: int) -> int:
+    """Register `function` to run at exit (last registered, first run).  Returns 0."""
+    ctx.at_exit(function)
+    return 0
+
+
+@host("i32(ptr, ptr, ptr)")
+def __cxa_atexit(ctx: HostContext, function: int, argument: int, dso: int) -> int:
+    """Register `function(argument)` to run at exit, in one order with `atexit`.  Returns 0."""
+    ctx.at_exit(function, argument, True)
+    return 0
+
+
+@host("ptr(ptr)")
+def getenv(ctx: HostContext, name: int) -> int:
+    """The value of environment variable `name` (a pointer into the environment), or NULL."""
+    key = ctx.read_cstring(name) + b"="
+    env = ctx.environ
+    ptr = ctx.pointer_size
+    while env:
+        entry = int.from_bytes(ctx.read(env, ptr), "little")
+        if not entry:
+            break
+        if _read_bounded(ctx, entry, len(key)) == key:
+            return entry + len(key)
+        env += ptr
+    return 0
+
+
+@host("ssize(ptr, ptr, i32)")
+def strtol(ctx: HostContext, s: int, end: int, base: int) -> int:
+    """The integer at the start of `s` in `base` (0: by prefix), as C's strtol,
+    saturating at LONG_MIN/LONG_MAX; `*end` is set past the digits used."""
+    text = ctx.read_cstring(s, 4096)
+    i = 0
+    while i < len(text) and text[i] in b" \t\n\v\f\r":
+        i += 1
+    sign = 1
+    if i < len(text) and text[i] in b"+-":
+        sign = -1 if text[i] == ord("-") else 1
+        i += 1
+    if base in (0, 16) and text[i:i + 2].lower() == b"0x" and i + 2 < len(text) \
+            and chr(text[i + 2]).lower() in "0123456789abcdef":
+        i += 2
+        base = 16
+    elif base == 0:
+        base = 8 if text[i:i + 1] == b"0" else 10
+    start, value = i, 0
+    while i < len(text):
+        c = chr(text[i]).lower()
+        digit = int(c, 36) if c.isalnum() else 99
+        if not 2 <= base <= 36 or digit >= base:
+            break
+        value = value * base + digit
+        i += 1
+    if end:
+        used = i if i > start else 0
+        ctx.write(end, (s + used).to_bytes(ctx.pointer_size, "little"))
+    bits = 8 * ctx.pointer_size - 1
+    return max(-(1 << bits), min((1 << bits) - 1, sign * value))

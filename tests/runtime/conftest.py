@@ -65,15 +65,25 @@ class FakeContext:
 
     def read_cstring(self, address: int, limit: int = 1 << 20) -> bytes:
         start = self._span(address, 0).start
-        end = self.memory.index(0, start, min(start + limit, MEMORY_SIZE))
-        return bytes(self.memory[start:end])
+        stop = min(start + limit, MEMORY_SIZE)
+        end = self.memory.find(0, start, stop)
+        return bytes(self.memory[start:end if end >= 0 else stop])
 
     def output(self, stream: int, data: bytes) -> None:
         self.streams[stream] += data
 
-    def exit(self, status: int):
-        raise ProgramExit(f"exit({status})", status=status, stdout=bytes(self.streams[1]),
-                          stderr=bytes(self.streams[2]))
+    def exit(self, status: int, kind: str = "exit"):
+        raise ProgramExit(f"{kind}({status})", status=status, stdout=bytes(self.streams[1]),
+                          stderr=bytes(self.streams[2]), kind=kind)
+
+    environ = 0
+    exit_handlers: list = []
+
+    def stream_of(self, file: int):
+        return file if file in (1, 2) else None
+
+    def at_exit(self, function: int, argument: int = 0, with_argument: bool = False) -> None:
+        self.exit_handlers = self.exit_handlers + [(function, argument, with_argument)]
 
     def abort(self):
         raise ProgramExit("abort()", status=128 + 6, stdout=bytes(self.streams[1]),

@@ -152,7 +152,9 @@ def test_output_functions(ctx):
     assert ctx.call("puts", ctx.put(b"line")) == 5
     assert ctx.call("fputs", ctx.put(b"err"), 2) == 3
     assert ctx.call("fputc", ord("!"), 2) == ord("!")
-    assert ctx.call("putc", ord("?"), 0x5555) == ord("?")             # any other stream: stdout
+    assert ctx.call("putc", ord("?"), 1) == ord("?")
+    with pytest.raises(HostFunctionError, match=r"FILE\* 0x5555: not stdout or stderr"):
+        ctx.call("putc", ord("?"), 0x5555)
     data = ctx.put(b"abcdef", nul=False)
     assert ctx.call("fwrite", data, 2, 3, 1) == 3
     assert ctx.call("fwrite", data, 0, 3, 1) == 0
@@ -169,9 +171,41 @@ def test_exit_and_abort(ctx):
         with pytest.raises(ProgramExit) as info:
             ctx.call(name, 3)
         assert info.value.status == 3 and info.value.stdout == b"bye\n"
+        assert info.value.kind == ("exit" if name == "exit" else "_exit")
     with pytest.raises(ProgramExit) as info:
         ctx.call("abort")
     assert info.value.status == 134
+
+
+def test_atexit_and_cxa_atexit_register_in_one_order(ctx):
+    assert ctx.call("atexit", 0x1000) == 0
+    assert ctx.call("__cxa_atexit", 0x2000, 0x3000, 0) == 0
+    assert ctx.exit_handlers == [(0x1000, 0, False), (0x2000, 0x3000, True)]
+
+
+def test_getenv_walks_environ(ctx):
+    entries = [ctx.put(b"HOME=/home/rig"), ctx.put(b"HOMER=simpson"), ctx.put(b"EMPTY=")]
+    env = ctx.heap.allocate(8 * 4)
+    ctx.write(env, b"".join(e.to_bytes(8, "little") for e in entries) + bytes(8))
+    ctx.environ = env
+    assert ctx.read_cstring(ctx.call("getenv", ctx.put(b"HOMER"))) == b"simpson"
+    assert ctx.read_cstring(ctx.call("getenv", ctx.put(b"HOME"))) == b"/home/rig"
+    assert ctx.read_cstring(ctx.call("getenv", ctx.put(b"EMPTY"))) == b""
+    assert ctx.call("getenv", ctx.put(b"HOM")) == 0
+    ctx.environ = 0
+    assert ctx.call("getenv", ctx.put(b"HOME")) == 0
+
+
+@pytest.mark.parametrize("text,base,value,used", [
+    (b"42", 10, 42, 2), (b"  -17xyz", 10, -17, 5), (b"0x1F", 0, 31, 4), (b"0x1F", 16, 31, 4),
+    (b"017", 0, 15, 3), (b"zz", 36, 35 * 36 + 35, 2), (b"+9", 10, 9, 2), (b"abc", 10, 0, 0),
+    (b"-", 10, 0, 0), (b"0x", 16, 0, 1), (b"99999999999999999999", 10, 2**63 - 1, 20),
+    (b"-99999999999999999999", 10, -2**63, 21)])
+def test_strtol_as_c_does(ctx, text, base, value, used):
+    s = ctx.put(text)
+    end = ctx.heap.allocate(8)
+    assert ctx.call("strtol", s, end, base) == value
+    assert int.from_bytes(ctx.read(end, 8), "little") == s + used
 
 
 def test_default_functions_is_a_fresh_name_to_function_map():

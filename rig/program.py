@@ -1,0 +1,245 @@
+"""Whole programs: what a C runtime and a kernel do around `main`.
+
+lli runs a program's `main`; in remote mode (`-remote-mcjit`) it passes no
+argv or envp, loses the connection on `exit()`, and never runs static
+constructors in the child.  Here the remote process is ours, so a run does
+what a real process start and exit do:
+
+1. lay out `argv` and `envp` (strings, then NULL-terminated pointer arrays of
+   the target's pointer width) in the remote heap; `environ` points at envp;
+2. run the constructors: `.init_array[.N]` and `.ctors[.N]` of every loaded
+   module, by priority (`.init_array.N`: N; `.ctors.N`: 65535 - N; none:
+   65535), then load order, `.init_array` forward and `.ctors` backward;
+3. call `main(argc, argv, envp)` (with as many arguments as it takes);
+4. on return or `exit(status)`: the `atexit`/`__cxa_atexit` handlers, last
+   registered first, then the destructors (`.fini_array`, `.dtors`) in the
+   reverse of the constructors' order (so highest priority number first);
+   `_exit` and `abort` skip both;
+5. the exit status as a shell's `$?` shows it: `main`'s value or exit's
+   argument modulo 256, 128 + signal when killed (abort: SIGABRT, a fault:
+   SIGSEGV, SIGILL or SIGBUS).
+
+Output is both streams in the order the program wrote them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import List, Mapping, Sequence, Tuple, Union
+
+from .errors import (BudgetExceeded, EmulationFault, NoSuchSymbol, ProgramExit, RigError, SignatureError,
+                     TimeLimitExceeded)
+from .corpus import join_output
+from .signature import parse as parse_signature
+
+DEFAULT_PRIORITY = 65535
+SIGILL, SIGABRT, SIGBUS, SIGKILL, SIGSEGV = 4, 6, 7, 9, 11
+_VOID = parse_signature("void()")
+_VOID_PTR = parse_signature("void(ptr)")
+_MAIN = parse_signature("i32(i32, ptr, ptr)")
+_INIT = re.compile(r"^\.(init_array|ctors|fini_array|dtors)(?:\.(\d+))?$")
+_FORWARD = {"init_array": True, "ctors": False, "fini_array": True, "dtors": False}
+
+
+@dataclass(frozen=True)
+class ProgramResult:
+    """How a program ended: its exit status, what it wrote, and why it stopped."""
+
+    status: int                                   #: 0..255, as a shell's $? shows it
+    output: Tuple[Tuple[int, bytes], ...] = ()    #: (1 stdout / 2 stderr, bytes) in the order written
+    ended: str = "return"                         #: "return", "exit", "_exit", "abort", "fault", "limit"
+    signal: int = 0                               #: the signal that killed it, or 0
+    error: str = ""                               #: the fault or limit, in the rig's words
+
+    @property
+    def stdout(self) -> bytes:
+        """Everything written to stdout."""
+        return b"".join(d for s, d in self.output if s == 1)
+
+    @property
+    def stderr(self) -> bytes:
+        """Everything written to stderr."""
+        return b"".join(d for s, d in self.output if s == 2)
+
+    def summary(self) -> str:
+        """"exit status 3", "killed by signal 6 (abort)"..."""
+        if self.signal:
+            return f"killed by signal {self.signal} ({self.ended}): status {self.status}"
+        return f"exit status {self.status} ({self.ended})"
+
+
+@dataclass(frozen=True)
+class Initializer:
+    """One entry of a constructor or destructor list."""
+
+    section: str
+    priority: int
+    module: int            #: load order
+    position: int          #: index in its section
+    forward: bool          #: .init_array/.fini_array run forward, .ctors/.dtors backward
+    pointer: int           #: the relocated function pointer
+
+    def key(self) -> tuple:
+        """Sort key of the constructor order (destructors run the reverse)."""
+        return (self.priority, self.module, self.position if self.forward else -self.position)
+
+
+def initializers(jit, kind: str) -> List[Initializer]:
+    """The constructors ("init") or destructors ("fini") of every loaded module,
+    in the order they run."""
+    names = ("init_array", "ctors") if kind == "init" else ("fini_array", "dtors")
+    ptr = jit.target.pointer_size
+    out = []
+    for order, mod in enumerate(jit.modules):
+        for sec in mod.object.sections:
+            m = _INIT.match(sec.name)
+            if not m or m.group(1) not in names or sec.index in mod.exclude:
+                continue
+            n = int(m.group(2)) if m.group(2) else None
+            if m.group(1) in ("ctors", "dtors"):
+                priority = DEFAULT_PRIORITY - n if n is not None else DEFAULT_PRIORITY
+            else:
+                priority = n if n is not None else DEFAULT_PRIORITY
+            data = jit.read(mod.layout.address(sec.index), sec.size)
+            for i in range(sec.size // ptr):
+                value = int.from_bytes(data[i * ptr:(i + 1) * ptr], "little")
+                if value in (0, (1 << (8 * ptr)) - 1):       # .ctors lists may hold 0 / -1 markers
+                    continue
+                out.append(Initializer(sec.name, priority, order, i, _FORWARD[m.group(1)], value))
+    out.sort(key=Initializer.key, reverse=(kind == "fini"))
+    return out
+
+
+Env = Union[Mapping[str, str], Sequence[Tuple[str, str]], None]
+
+
+def run(jit, args: Sequence[Union[str, bytes]] = (), env: Env = None, *, program_name: str = "",
+        entry: str = "main") -> ProgramResult:
+    """Run the loaded program's `entry` (main) as a process would, with `args`
+    (argv[1..]; argv[0] is `program_name`) and exactly the environment `env`."""
+    proc = jit.process
+    mod, address, thumb = _find(jit, entry)
+    sig = mod.signatures.get(entry)
+    sig = parse_signature(sig) if isinstance(sig, str) else (sig or _MAIN)
+    if len(sig.params) > 3 or sig.variadic:
+        raise SignatureError(f"{entry} takes {sig}: expected main(), main(int, char **) or "
+                             f"main(int, char **, char **)")
+    argv = [_bytes(program_name or mod.name)] + [_bytes(a) for a in args]
+    pairs = list(env.items()) if isinstance(env, Mapping) else list(env or ())
+    envp = [_bytes(k) + b"=" + _bytes(v) for k, v in pairs]
+    block, argv_at, envp_at = _lay_out(jit, argv, envp)
+    proc.exit_handlers.clear()
+    proc.environ = envp_at
+    chunks: List[Tuple[int, bytes]] = []
+    try:
+        return _run(jit, chunks, address, thumb, sig, (len(argv), argv_at, envp_at)[:len(sig.params)])
+    finally:
+        proc.environ = 0
+        proc.exit_handlers.clear()
+        jit.free(block)
+
+
+def _run(jit, chunks, address: int, thumb: bool, sig, main_args) -> ProgramResult:
+    ended, status = "return", 0
+    try:
+        for init in initializers(jit, "init"):
+            _call_pointer(jit, chunks, init.pointer, _VOID, ())
+        value = _call(jit, chunks, address, thumb, sig, main_args)
+        status = (int(value) if sig.result else 0) & 0xFF
+    except ProgramExit as e:
+        chunks.extend(e.output)
+        if e.kind != "exit":
+            return ProgramResult(e.status, join_output(chunks), e.kind, e.signal)
+        ended, status = "exit", e.status
+    except _Killed as k:
+        return k.result(chunks)
+    return _exit(jit, chunks, ended, status)
+
+
+def _exit(jit, chunks, ended: str, status: int) -> ProgramResult:
+    """What exit() does after main: handlers last-in first-out, then destructors."""
+    proc = jit.process
+    finis = None
+    while True:
+        try:
+            while proc.exit_handlers:
+                function, argument, with_argument = proc.exit_handlers.pop()
+                if with_argument:
+                    _call_pointer(jit, chunks, function, _VOID_PTR, (argument,))
+                else:
+                    _call_pointer(jit, chunks, function, _VOID, ())
+            if finis is None:
+                finis = initializers(jit, "fini")
+            while finis:
+                _call_pointer(jit, chunks, finis.pop(0).pointer, _VOID, ())
+            return ProgramResult(status, join_output(chunks), ended)
+        except ProgramExit as e:
+            # exit() from a handler or destructor: the rest still run (as glibc does);
+            # _exit and abort end everything.
+            chunks.extend(e.output)
+            if e.kind != "exit":
+                return ProgramResult(e.status, join_output(chunks), e.kind, e.signal)
+            ended, status = "exit", e.status
+        except _Killed as k:
+            return k.result(chunks)
+
+
+class _Killed(Exception):
+    """A fault or a limit ended the program; carries what it printed."""
+
+    def __init__(self, error: RigError, signal: int, ended: str, output):
+        self.error, self.signal, self.ended, self.output = error, signal, ended, output
+
+    def result(self, chunks) -> ProgramResult:
+        chunks.extend(self.output)
+        return ProgramResult(128 + self.signal, join_output(chunks), self.ended, self.signal, str(self.error))
+
+
+def _call(jit, chunks, address: int, thumb: bool, sig, args):
+    try:
+        result = jit.process.call(address, thumb, sig, args, budget=jit.budget, timeout=jit.timeout)
+    except EmulationFault as e:
+        signal = {"invalid instruction": SIGILL, "unaligned read": SIGBUS, "unaligned write": SIGBUS,
+                  "unaligned instruction fetch": SIGBUS}.get(e.kind, SIGILL if "exception" in e.kind else SIGSEGV)
+        raise _Killed(e, signal, "fault", jit.process.partial_output()) from None
+    except (BudgetExceeded, TimeLimitExceeded) as e:
+        raise _Killed(e, SIGKILL, "limit", jit.process.partial_output()) from None
+    chunks.extend(result.output)
+    return result.value
+
+
+def _call_pointer(jit, chunks, pointer: int, sig, args) -> None:
+    address, thumb = jit.target.code_pointer(pointer)
+    _call(jit, chunks, address, thumb, sig, args)
+
+
+def _find(jit, entry: str):
+    for mod in jit.modules:
+        hit = mod.image.symbols.get(entry)
+        if hit is not None:
+            return mod, hit[0], hit[1]
+    raise NoSuchSymbol(f"no loaded module defines {entry!r}: a whole program needs a {entry} function")
+
+
+def _bytes(text: Union[str, bytes]) -> bytes:
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
+    if b"\0" in data:
+        raise SignatureError(f"an argument or environment entry cannot contain a NUL byte: {data!r}")
+    return data
+
+
+def _lay_out(jit, argv: List[bytes], envp: List[bytes]) -> Tuple[int, int, int]:
+    """argv and envp in one heap block: the two pointer arrays, then the strings."""
+    ptr = jit.target.pointer_size
+    arrays = (len(argv) + 1 + len(envp) + 1) * ptr
+    size = arrays + sum(len(s) + 1 for s in argv + envp)
+    block = jit.alloc(size, 16)
+    pointers, strings, at = [], bytearray(), block + arrays
+    for s in argv + [None] + envp + [None]:
+        if s is None:
+            pointers.append(0)
+            continue
+        pointers.append(at + len(strings))
+        strings += s + b"\0"
+    jit.write(block, b"".join(p.to_bytes(ptr, "little") for p in pointers) + bytes(strings))
+    return block, block, block + (len(argv) + 1) * ptr
