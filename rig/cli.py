@@ -56,7 +56,16 @@ def _program(path: str, entry: Optional[str], args: List[str], signature: Option
 
 
 def cmd_run(ns) -> int:
-    """rig run: every target x relocation model x placement; compare."""
+    """rig run: every target x relocation model x placement; compare.  A whole
+    program (a STATUS header, or a file with no CALL lines and no --entry) runs
+    its main like a process and exits with its status."""
+    if not ns.entry:
+        whole = corpus.load(ns.program) if ns.program.endswith(corpus.SOURCE_SUFFIXES) else None
+        if whole is None or not whole.calls:
+            return _run_whole(ns, whole if whole is not None else Program(Path(ns.program), "", ()))
+    if ns.argv or ns.env or ns.extra_module or ns.extra_object or ns.expect_stdout:
+        raise RigError("program arguments, --env, --extra-module, --extra-object and --expect-stdout are for "
+                       "whole programs (main); this file states CALL lines or --entry was given")
     prog = _program(ns.program, ns.entry, ns.args, ns.signature)
     all_trials = []
     for target in _targets(ns.target):
@@ -73,6 +82,102 @@ def cmd_run(ns) -> int:
     else:
         _print_run(prog, all_trials, problems, ns.placements)
     return 1 if failed or problems or not all_trials else 0
+
+
+DISAGREE_STATUS = 70        #: `rig run`'s exit status when runs disagree or miss what was stated (EX_SOFTWARE)
+
+
+def _env(pairs: List[str]) -> List[tuple]:
+    out = []
+    for p in pairs:
+        k, eq, v = p.partition("=")
+        if not eq or not k:
+            raise RigError(f"--env takes NAME=value, got {p!r}")
+        out.append((k, v))
+    return out
+
+
+def _run_whole(ns, prog: Program) -> int:
+    """Run main on every target x relocation model x placement, like lli runs a program."""
+    run = prog.run
+    args = list(ns.argv) if ns.argv else list(run.args if run else ())
+    env = _env(ns.env) if ns.env else list(run.env if run else ())
+    expected = run if run is not None and not ns.argv and not ns.env else None
+    sources = [prog.path] + list(run.extra if run else ()) + [Path(p) for p in ns.extra_module + ns.extra_object]
+    for src in sources:
+        if not src.is_file():
+            raise RigError(f"cannot read {src}: no such file")
+    trials = []
+    for target in _targets(ns.target):
+        if target not in prog.targets:
+            continue
+        for reloc in (_relocs(ns.reloc) if ns.reloc else prog.relocs):
+            trials.extend(runner.run_program(sources, target, args=args, env=env, placements=ns.placements,
+                                             seed=ns.seed, reloc=reloc, opt=ns.opt, expected=expected,
+                                             program_name=prog.path.name))
+    problems = runner.program_disagreements(trials)
+    failed = [t for t in trials if not t.ok]
+    first = next((t.result for t in trials if t.result is not None), None)
+    if ns.expect_stdout and first is not None:
+        try:
+            want = Path(ns.expect_stdout).read_bytes()
+        except OSError as e:
+            raise RigError(f"cannot read {ns.expect_stdout}: {e.strerror}") from None
+        if first.stdout != want:
+            problems.append(f"stdout differs from {ns.expect_stdout}: expected {want!r}, got {first.stdout!r}")
+    good = trials and not failed and not problems
+    if ns.json:
+        print(json.dumps({"program": str(prog.path), "args": args, "env": dict(env),
+                          "modules": [str(s) for s in sources], "trials": [t.as_dict() for t in trials],
+                          "disagreements": problems, "ok": bool(good),
+                          "status": first.status if good else None}, indent=2))
+        return first.status if good else DISAGREE_STATUS
+    err = _console_err()
+    if ns.verbose:
+        for note in dict.fromkeys(n for t in trials for n in t.notes):
+            err.print(f"[dim]rig: {note}[/dim]")
+    if not good:
+        _report_whole(err, prog, trials, failed, problems)
+        return DISAGREE_STATUS
+    for stream, data in first.output:            # the program's own output, in the order it wrote it
+        out = sys.stdout if stream == 1 else sys.stderr
+        out.flush()
+        out.buffer.write(data)
+        out.flush()
+    if not ns.quiet:
+        targets = sorted({t.target for t in trials}, key=ALL_TARGETS.index)
+        relocs = sorted({t.reloc for t in trials})
+        err.print(f"[dim]rig: {prog.path.name}: {first.summary()} on {', '.join(targets)} "
+                  f"({'+'.join(relocs)}), {ns.placements} random placement(s) each: all "
+                  f"{len(trials)} runs agree[/dim]")
+    return first.status
+
+
+def _console_err():
+    from rich.console import Console
+    return Console(highlight=False, soft_wrap=True, stderr=True)
+
+
+def _report_whole(con, prog: Program, trials, failed, problems) -> None:
+    con.print(f"[bold red]rig: {prog.path}: the runs do not all give what they must[/bold red]")
+    for t in failed[:8]:
+        where = f"{t.target}/{t.reloc} placement {t.index}"
+        if t.error:
+            con.print(f"  {where}: error: {t.error}")
+            continue
+        r, e = t.result, t.expected
+        con.print(f"  {where}: {r.summary()}" + (f" (expected status {e.status})" if e and e.status != r.status
+                                                   else ""))
+        if r.error:
+            con.print(f"    {r.error}")
+        if e and r.output != e.output:
+            con.print(f"    output {list(r.output)!r}\n    expected {list(e.output)!r}")
+        con.print("    " + "; ".join(f"{m}: " + " ".join(f"{k}={v:#x}" for k, v in lay.items())
+                                     for m, lay in t.layouts.items()))
+    if len(failed) > 8:
+        con.print(f"  ... and {len(failed) - 8} more failing runs")
+    for p in problems:
+        con.print(f"  [red]DISAGREE[/red] {p}")
 
 
 def _print_run(prog: Program, trials, problems, placements: int) -> None:
@@ -310,7 +415,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rig", description="Cross-target JIT test rig: compile, place at "
                                 "random, relocate and run in Unicorn.")
     sub = p.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("run", help="run a program on targets at random placements and compare")
+    r = sub.add_parser("run", help="run a program on targets at random placements and compare",
+                       description="Run a program's main (like lli) or its stated CALLs on every target at random "
+                                   "placements. A whole program's output is printed once, in the order it was "
+                                   f"written, and rig exits with its status when all runs agree (else "
+                                   f"{DISAGREE_STATUS}, with a report).",
+                       epilog="example: rig run corpus/programs/args.ll --target all --placements 20 -- one 'two words'")
     r.add_argument("program", help=".ll, .bc, .c, .s or .o file (a corpus header states calls and results)")
     r.add_argument("--target", default="all", help="x86_64, arm, thumb, aarch64, a comma list, or all")
     r.add_argument("--seed", type=int, default=0)
@@ -322,6 +432,17 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--args", nargs="*", default=[], help="arguments for --entry (numbers)")
     r.add_argument("--signature", help="the entry's C signature, e.g. 'i32(i32, f64)' (needed for .c, .s, .o)")
     r.add_argument("--json", action="store_true")
+    r.add_argument("argv", nargs="*", metavar="ARGS",
+                   help="after --: the program's arguments (argv[1..]; argv[0] is the file name)")
+    r.add_argument("--extra-module", action="append", default=[], metavar="M",
+                   help="another IR/C/assembly module loaded after the program (repeatable; lli -extra-module)")
+    r.add_argument("--extra-object", action="append", default=[], metavar="O",
+                   help="an ELF relocatable object loaded after the program (repeatable; lli -extra-object)")
+    r.add_argument("--env", action="append", default=[], metavar="K=V",
+                   help="an environment variable (repeatable); the environment is empty otherwise")
+    r.add_argument("--expect-stdout", metavar="FILE", help="fail unless the program's stdout is this file's bytes")
+    r.add_argument("-v", "--verbose", action="store_true", help="say what the rig changed (e.g. a foreign triple)")
+    r.add_argument("-q", "--quiet", action="store_true", help="no summary line after the program's output")
     r.set_defaults(fn=cmd_run)
     t = sub.add_parser("targets", help="list the targets")
     t.add_argument("--json", action="store_true")
@@ -359,7 +480,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of the `rig` command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    rest = None
+    if "--" in argv:          # everything after -- is the program's (argparse mangles it in subcommands)
+        cut = argv.index("--")
+        argv, rest = argv[:cut], argv[cut + 1:]
     ns = build_parser().parse_args(argv)
+    if rest is not None:
+        if not hasattr(ns, "argv"):
+            print("rig: error: only `rig run` takes program arguments after --", file=sys.stderr)
+            return 2
+        ns.argv = list(getattr(ns, "argv", [])) + rest
     try:
         return ns.fn(ns)
     except RigError as e:

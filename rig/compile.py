@@ -15,7 +15,7 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Union
+from typing import List, Optional, Union
 
 from targets.base import Target
 
@@ -92,6 +92,33 @@ def _key(data: bytes, target: Target, opts: Options) -> str:
 
 
 _TRIPLE = re.compile(rb'^\s*target\s+(triple|datalayout)\s*=\s*"[^"]*"\s*$', re.M)
+
+
+def retargeted(data: bytes, target: Target) -> List[str]:
+    """What the IR says about another machine and the rig replaces: notes such
+    as "target triple x86_64-pc-linux-gnu replaced by aarch64-unknown-linux-gnu"
+    (empty when the IR names none, or names this target's own)."""
+    kind = source_kind(data)
+    if kind == "ir":
+        found = {m.group(1).decode(): re.search(rb'"([^"]*)"', m.group(0)).group(1).decode()
+                 for m in _TRIPLE.finditer(data)}
+    elif kind == "bitcode":
+        llvm = _llvm()
+        try:
+            module = llvm.parse_bitcode(data)
+        except RuntimeError:
+            return []
+        found = {"triple": module.triple, "datalayout": module.data_layout}
+    else:
+        return []
+    notes = []
+    if found.get("triple") and found["triple"] != target.triple:
+        notes.append(f"target triple {found['triple']} replaced by {target.triple}")
+    if found.get("datalayout"):
+        own = str(_machine(_llvm(), target, Options()).target_data)
+        if found["datalayout"] != own:
+            notes.append(f"target datalayout \"{found['datalayout']}\" replaced by \"{own}\"")
+    return notes
 
 
 def compile_source(data: Union[str, bytes], target: Target, opts: Options = Options(),

@@ -105,6 +105,7 @@ class Module:
         self.defer = False                         #: undefined symbols may wait for a later module
         self.bindings: Dict[object, object] = {}   #: what each external / preemptible name resolved to
         self.pending: Dict[str, str] = {}          #: undefined symbol -> where it is referenced
+        self.notes: List[str] = []                 #: what the rig changed, e.g. a foreign target triple replaced
         self._index()
 
     def _index(self) -> None:
@@ -198,6 +199,7 @@ class Jit:
             self.add_host_function(name, fn)
         self.modules: List[Module] = []
         self.symbols = SymbolTable()
+        self.notes: List[str] = []          # of the last source prepared
 
     # -- host functions --------------------------------------------------------
 
@@ -295,6 +297,7 @@ class Jit:
         image, bindings, pending = self._link(owner, obj, lay, exclude, defer_undefined)
         mod = Module(self, name, obj, lay, image, sigs, opts)
         mod.exclude, mod.defer, mod.bindings, mod.pending = exclude, defer_undefined, bindings, pending
+        mod.notes = list(self.notes)
         self._install(mod, lay, image)
         self.modules.append(mod)
         self.symbols.add(mod, obj, image.symbols, exclude)
@@ -346,6 +349,7 @@ class Jit:
                    id(self.target.relocations))
             hit = _prepared.get(key)
             if hit is not None and hit[2] is _parsed.get(hit[4]):
+                self.notes = hit[5]
                 return hit[:4]
         data, default_name = read_source(source)
         name = name or default_name
@@ -360,8 +364,9 @@ class Jit:
             sigs = _sigs.get(digest)
             if sigs is None:
                 sigs = _sigs[digest] = irsig.signatures(data, kind)
+        self.notes = _compile.retargeted(data, self.target) if kind in ("ir", "bitcode") else []
         if key is not None:
-            _prepared[key] = (name, opts, obj, sigs, self._parse_key(obj_bytes))
+            _prepared[key] = (name, opts, obj, sigs, self._parse_key(obj_bytes), self.notes)
         return name, opts, obj, sigs
 
     def _parse_key(self, data: bytes) -> tuple:
@@ -382,7 +387,7 @@ class Jit:
                                        exclude=exclude)
         rng = random.Random(seed) if seed is not None else self.rng
         return _layout.make_layout(obj, self.target, self.space, policy, rng=rng, code_model=code_model,
-                                   ignore=ignore, exclude=exclude)
+                                   ignore=ignore, exclude=exclude, resolve=self.resolve)
 
     def _install(self, mod: Module, lay: _layout.Layout, image: _link.Image) -> None:
         self.process.map_runs(lay.runs(), [

@@ -318,13 +318,42 @@ def relative_reach(obj: ObjectFile) -> Optional[int]:
     return reach
 
 
+def external_reach(obj: ObjectFile) -> Tuple[Optional[int], frozenset]:
+    """How near the object must lie to the externals it reaches pc-relatively
+    (not through a GOT or a branch, which a stub extends), and their names.
+
+    A static object reaches `stdout` or another module's data with ADRP or a
+    PC32 field, as it would inside one linked image; the memory manager must
+    then place it within that field's reach of where the resolver puts them,
+    as lli's memory manager keeps JITed code near the process's data.
+    """
+    reach, names = None, set()
+    for r in obj.relocations:
+        fld = r.howto.field
+        if r.howto.expr not in (Expr.PC, Expr.PAGE_PC) or fld is None or fld.lo is None or not r.symbol:
+            continue
+        sym = obj.symbols[r.symbol]
+        if sym.kind != "undefined" or sym.name == "_GLOBAL_OFFSET_TABLE_":
+            continue
+        span = min(-fld.lo, fld.hi) if fld.lo < 0 else fld.hi
+        span -= span // 16
+        reach = span if reach is None else min(reach, span)
+        names.add(sym.name)
+    return reach, frozenset(names)
+
+
 def random_placement(items: List[Item], space: AddressSpace, window: int, rng: _random.Random,
-                     tries: int = 64, limit: Optional[int] = None) -> List[Placement]:
+                     tries: int = 64, limit: Optional[int] = None, floor: Optional[int] = None
+                     ) -> List[Placement]:
     """Random order, random gaps, random bases (multiples of each item's
     alignment, not only of pages), all inside one `window` (the code model's
-    reach) that ends below `limit`."""
+    reach) that lies in [floor, limit)."""
     top = min(space.hi, limit or space.hi)
-    window = min(window, top - space.lo)
+    lo = max(space.lo, page_up(floor)) if floor is not None else space.lo
+    if top - lo < PAGE:
+        raise PlacementError(f"no room between {lo:#x} and {top:#x} for an object that must lie within reach "
+                             f"of the externals it addresses pc-relatively")
+    window = min(window, top - lo)
     need = sum(i.size + i.align for i in items) + 2 * PAGE * len(items)
     if need > window:
         raise PlacementError(f"the object needs about {need:#x} bytes, more than the code model's "
@@ -353,10 +382,10 @@ def random_placement(items: List[Item], space: AddressSpace, window: int, rng: _
         span = page_up(max((off + item.size for item, off in rel), default=0))
         if span > window:
             continue
-        if top - span < space.lo:
+        if top - span < lo:
             continue
-        base = page_down(rng.randrange(space.lo, top - span + 1))
-        if base < space.lo:
+        base = page_down(rng.randrange(lo, top - span + 1))
+        if base < lo:
             base += PAGE
         if all(space.conflict(base + off, base + off + item.size) is None for item, off in rel if item.size):
             return [Placement(item, base + off) for item, off in rel]
@@ -413,16 +442,19 @@ def _plan(obj: ObjectFile, target: Target, space: AddressSpace, exclude: frozens
     if hit is None or hit[0] is not obj or hit[1] is not target:
         items, stub_offsets = items_of(obj, target, exclude)
         hit = _PLANS[key] = (obj, target, items, stub_offsets, relative_reach(obj),
-                             absolute_limit(obj, space))
+                             absolute_limit(obj, space), external_reach(obj))
     return hit[2:]
 
 
 def make_layout(obj: ObjectFile, target: Target, space: AddressSpace, policy: str = "random", *,
                 seed=None, rng: Optional[_random.Random] = None, mapping: Optional[Mapping[str, int]] = None,
-                code_model: str = "small", ignore=None, exclude: frozenset = frozenset()) -> Layout:
+                code_model: str = "small", ignore=None, exclude: frozenset = frozenset(),
+                resolve=None) -> Layout:
     """Place `obj` by `policy` ("random", "packed", "explicit") and check the
-    result; the sections in `exclude` are left out (dropped COMDAT members)."""
-    items, stub_offsets, reach, limit = _plan(obj, target, space, exclude)
+    result; the sections in `exclude` are left out (dropped COMDAT members).
+    `resolve(name)` says where externals are, so that a random placement stays
+    within reach of those the object addresses pc-relatively."""
+    items, stub_offsets, reach, limit, (ext_reach, ext_names) = _plan(obj, target, space, exclude)
     if policy == "random":
         window = target.code_models.get(code_model)
         if window is None:
@@ -430,7 +462,13 @@ def make_layout(obj: ObjectFile, target: Target, space: AddressSpace, policy: st
                                  f"it has {', '.join(target.code_models)}")
         if reach is not None:
             window = min(window, reach)
-        placed = random_placement(items, space, window, rng or _random.Random(seed), limit=limit)
+        floor = None
+        if ext_reach is not None and resolve is not None:
+            near = [hit[0] for hit in map(resolve, sorted(ext_names)) if hit is not None]
+            if near:
+                floor = max(near) - ext_reach
+                limit = min(limit, min(near) + ext_reach)
+        placed = random_placement(items, space, window, rng or _random.Random(seed), limit=limit, floor=floor)
     elif policy == "packed":
         placed = packed(items, space)
     elif policy == "explicit":

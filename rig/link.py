@@ -95,12 +95,7 @@ def symbol_values(obj: ObjectFile, layout: Layout, resolve: Resolver, preempt: O
                     addr[sym.index], thumb[sym.index] = found[0], int(found[1])
                     continue
                 if sym.section in exclude:
-                    if sym.index in needed:
-                        raise UndefinedSymbol(
-                            f"{obj.name}: {sym.name or 'a section symbol'!s} is defined only in section "
-                            f"{obj.section(sym.section).name}, whose COMDAT group another module already "
-                            f"holds, and that module does not define it", symbol=sym.name)
-                    continue
+                    continue       # in a dropped COMDAT member: `link` decides per site (unwind data may)
             addr[sym.index] = layout.address(sym.section) + sym.value
             thumb[sym.index] = int(sym.thumb)
         elif kind == "abs":
@@ -181,9 +176,20 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
     stub_used: Dict[int, int] = {}
     records: List[TraceRecord] = []
     symbols = obj.symbols
+    dropped = _dropped_symbols(obj, exclude, S) if exclude else ()
     for r in obj.relocations:
         if r.section in exclude:
             continue
+        if r.symbol in dropped:
+            # lld's rule: unwind tables may describe a discarded function (the entry
+            # is dead); any other reference to a discarded section is an error.
+            if obj.section(r.section).name.startswith(UNWIND_SECTIONS):
+                continue
+            sym = obj.symbols[r.symbol]
+            raise UndefinedSymbol(
+                f"{obj.name}: {r.howto.name} at {obj.section(r.section).name}+{r.offset:#x} refers to "
+                f"{_symname(obj, r)} in {obj.section(sym.section).name}, a COMDAT member dropped because "
+                f"another module keeps that group, which does not define it", symbol=sym.name)
         howto = r.howto
         fld = howto.field
         if fld is None:
@@ -264,6 +270,16 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
 
     exported, local = definitions(obj, layout, exclude)
     return Image(bufs, got, exported, local, records, stubs, obj)
+
+
+#: Sections that may keep an entry for a function whose COMDAT member was dropped.
+UNWIND_SECTIONS = (".eh_frame", ".ARM.exidx", ".ARM.extab")
+
+
+def _dropped_symbols(obj: ObjectFile, exclude: frozenset, S: List[int]) -> frozenset:
+    """Symbols defined in dropped sections that no other module answered for."""
+    return frozenset(sym.index for sym in obj.symbols
+                     if sym.kind == "defined" and sym.section in exclude and not S[sym.index])
 
 
 _PLANS = LRU(512)     # id(object) -> (object, symbols relocations name, callable flags)

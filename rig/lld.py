@@ -19,12 +19,12 @@ from targets.base import GOT_BASE_EXPRS, Target
 
 from .errors import RigError
 from .layout import GOT, Layout
-from .link import GOT_SYMBOL, Image
+from .link import GOT_SYMBOL, UNWIND_SECTIONS, Image
 from .objfile import ObjectFile
 from .toolchain import zig
 
 #: Sections lld rewrites on its own terms (unwind tables: merged, sorted, deduplicated).
-SKIPPED = (".eh_frame", ".ARM.exidx", ".ARM.extab")
+SKIPPED = UNWIND_SECTIONS
 
 
 @dataclass(frozen=True)

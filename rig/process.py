@@ -154,6 +154,8 @@ class Process:
         for alias, name in (("__stdinp", "stdin"), ("__stdoutp", "stdout"), ("__stderrp", "stderr")):
             self.data_symbols[alias] = self.data_symbols[name]      # the names macOS headers use
         self.data_symbols["environ"] = self.data_symbols["__environ"] = self.data_base + 4 * self.ptr
+        # What crtbegin.o defines: the handle C++ code passes to __cxa_atexit.
+        self.data_symbols["__dso_handle"] = self.data_base + 5 * self.ptr
         #: (function pointer, argument, takes the argument) from atexit / __cxa_atexit, in order
         self.exit_handlers: List[Tuple[int, int, bool]] = []
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
-from .corpus import Call, Program
+from .corpus import Call, Program, Run
 from .errors import RigError
 from .jit import Jit
+from .program import ProgramResult
 
 
 @dataclass
@@ -122,4 +123,94 @@ def disagreements(trials: Sequence[Trial]) -> List[str]:
                 msgs.append(f"{a.call.name}: {ref.target}/{ref.reloc} placement {ref.index} gave "
                             f"{a.shown()} {a.stdout!r}, {t.target}/{t.reloc} placement {t.index} gave "
                             f"{b.shown()} {b.stdout!r}")
+    return msgs
+
+
+# -- whole programs -------------------------------------------------------------
+
+@dataclass
+class ProgramTrial:
+    """A whole program (main module and extra modules) run at one placement."""
+
+    target: str
+    reloc: str
+    index: int
+    layouts: Dict[str, Dict[str, int]] = field(default_factory=dict)   #: module -> section -> address
+    result: Optional[ProgramResult] = None
+    error: Optional[str] = None
+    expected: Optional[Run] = None
+    notes: List[str] = field(default_factory=list)
+
+    @property
+    def matches(self) -> bool:
+        """The stated status and output (if any) were given."""
+        if self.expected is None or self.result is None:
+            return self.result is not None
+        return self.result.status == self.expected.status and self.result.output == self.expected.output
+
+    @property
+    def ok(self) -> bool:
+        """It ran, and gave what was stated."""
+        return self.error is None and self.matches
+
+    def as_dict(self) -> dict:
+        """Plain data for JSON."""
+        r = self.result
+        return {"target": self.target, "reloc": self.reloc, "placement": self.index, "ok": self.ok,
+                "layouts": {m: {k: hex(v) for k, v in lay.items()} for m, lay in self.layouts.items()},
+                "error": self.error, "notes": self.notes,
+                "status": r.status if r else None, "ended": r.ended if r else None,
+                "signal": r.signal if r else None, "fault": r.error if r else None,
+                "stdout": r.stdout.decode("utf-8", "replace") if r else None,
+                "stderr": r.stderr.decode("utf-8", "replace") if r else None,
+                "output": [[s, d.decode("utf-8", "replace")] for s, d in r.output] if r else None,
+                "expected": None if self.expected is None else {
+                    "status": self.expected.status, "stdout": self.expected.stdout.decode("utf-8", "replace"),
+                    "stderr": self.expected.stderr.decode("utf-8", "replace")}}
+
+
+def run_program(sources: Sequence, target: str, *, args: Sequence = (), env=None, program_name: str = "",
+                placements: int = 1, seed: Optional[int] = 0, reloc: str = "static", opt: int = 2,
+                expected: Optional[Run] = None) -> List[ProgramTrial]:
+    """Load `sources` (the program, then extra modules and objects) at
+    `placements` random placements on `target` and run `main` in each."""
+    jit = Jit(target, seed=seed, reloc=reloc, opt=opt)
+    trials = []
+    try:
+        for k in range(placements):
+            trial = ProgramTrial(target, reloc, k, expected=expected)
+            trials.append(trial)
+            try:
+                mods = jit.load_all(sources)
+            except RigError as e:
+                trial.error = str(e)
+                continue
+            try:
+                trial.layouts = {m.name: m.layout.mapping() for m in mods}
+                trial.notes = [n for m in mods for n in m.notes]
+                trial.result = jit.run(args, env, program_name=program_name or mods[0].name)
+            except RigError as e:
+                trial.error = str(e)
+            finally:
+                for m in reversed(mods):
+                    jit.unload(m)
+                jit.process.heap.reset()
+    finally:
+        jit.close()
+    return trials
+
+
+def program_disagreements(trials: Sequence[ProgramTrial]) -> List[str]:
+    """Where runs that completed disagree on status or output."""
+    done = [t for t in trials if t.result is not None]
+    if not done:
+        return []
+    ref = done[0]
+    msgs = []
+    for t in done[1:]:
+        a, b = ref.result, t.result
+        if (a.status, a.output) != (b.status, b.output):
+            msgs.append(f"{ref.target}/{ref.reloc} placement {ref.index}: {a.summary()}, stdout "
+                        f"{a.stdout!r}, stderr {a.stderr!r}; but {t.target}/{t.reloc} placement {t.index}: "
+                        f"{b.summary()}, stdout {b.stdout!r}, stderr {b.stderr!r}")
     return msgs
