@@ -70,15 +70,10 @@ class Call:
         return f"{self.name}({args}) {self.op} {self.expected!r}"
 
 
-@dataclass(frozen=True)
-class Run:
-    """What a whole program is run with and must give."""
+class Streams:
+    """stdout and stderr of something with an ordered `output` of (1 or 2, bytes) chunks."""
 
-    args: Tuple[str, ...] = ()
-    env: Tuple[Tuple[str, str], ...] = ()
-    status: int = 0
-    output: Tuple[Tuple[int, bytes], ...] = ()        #: (1 or 2, bytes), in order, same-stream chunks joined
-    extra: Tuple[Path, ...] = ()                      #: extra modules, loaded in order after the program
+    output: Tuple[Tuple[int, bytes], ...]
 
     @property
     def stdout(self) -> bytes:
@@ -89,6 +84,17 @@ class Run:
     def stderr(self) -> bytes:
         """Everything written to stderr."""
         return b"".join(d for s, d in self.output if s == 2)
+
+
+@dataclass(frozen=True)
+class Run(Streams):
+    """What a whole program is run with and must give."""
+
+    args: Tuple[str, ...] = ()
+    env: Tuple[Tuple[str, str], ...] = ()
+    status: int = 0
+    output: Tuple[Tuple[int, bytes], ...] = ()        #: (1 or 2, bytes), in order, same-stream chunks joined
+    extra: Tuple[Path, ...] = ()                      #: extra modules, loaded in order after the program
 
 
 def join_output(chunks) -> Tuple[Tuple[int, bytes], ...]:

@@ -413,8 +413,9 @@ def explicit(items: List[Item], space: AddressSpace, mapping: Mapping[str, int])
     return placed
 
 
-def check(placed: Iterable[Placement], space: AddressSpace, ignore=None) -> None:
-    """Raise `PlacementError` for misalignment, overlap or out-of-space items."""
+def check(placed: Iterable[Placement], space: AddressSpace, ignore=None, free: bool = False) -> None:
+    """Raise `PlacementError` for misalignment, overlap or out-of-space items
+    (`free`: the policy already found every item's pages free)."""
     placed = sorted(placed, key=lambda p: p.address)
     for p in placed:
         if p.address % p.item.align:
@@ -422,7 +423,7 @@ def check(placed: Iterable[Placement], space: AddressSpace, ignore=None) -> None
         if not (space.lo <= p.address and p.end <= space.hi):
             raise PlacementError(f"{p.item.name} at [{p.address:#x}, {p.end:#x}) lies outside the "
                                  f"address space [{space.lo:#x}, {space.hi:#x})")
-        owner = space.conflict(p.address, p.end, ignore=ignore) if p.item.size else None
+        owner = space.conflict(p.address, p.end, ignore=ignore) if p.item.size and not free else None
         if owner is not None:
             raise PlacementError(f"{p.item.name} at [{p.address:#x}, {p.end:#x}) overlaps pages "
                                  f"already used by {owner}")
@@ -475,5 +476,6 @@ def make_layout(obj: ObjectFile, target: Target, space: AddressSpace, policy: st
         placed = explicit(items, space, mapping or {})
     else:
         raise PlacementError(f"unknown placement policy {policy!r}; use random, packed or explicit")
-    check(placed, space, ignore=ignore)
+    # a random placement was drawn on free pages (`ignore` aside: a remap moves explicitly)
+    check(placed, space, ignore=ignore, free=policy == "random" and ignore is None)
     return Layout(tuple(placed), policy, MappingProxyType(stub_offsets))

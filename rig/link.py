@@ -127,19 +127,31 @@ def definitions(obj: ObjectFile, layout: Layout, exclude: frozenset = frozenset(
     """The object's own named definitions at `layout`: (global and weak ones
     and COMMON symbols, local ones), name -> (address, thumb)."""
     exported, local = {}, {}
+    for name, key, offset, thumb, is_local in _definition_plan(obj, exclude):
+        address = offset if key is None else layout.address(key) + offset
+        (local if is_local else exported)[name] = (address, thumb)
+    return exported, local
+
+
+_DEFINITIONS = LRU(512)     # (id(object), excluded) -> (object, [(name, placed item or None, offset, thumb, local)])
+
+
+def _definition_plan(obj: ObjectFile, exclude: frozenset) -> list:
+    hit = _DEFINITIONS.get((id(obj), exclude))
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    plan = []
     for sym in obj.symbols:
         if not sym.name or sym.type == "section":
             continue
         if sym.kind == "defined" and sym.section not in exclude:
-            value = (layout.address(sym.section) + sym.value, sym.thumb)
+            plan.append((sym.name, sym.section, sym.value, sym.thumb, sym.binding == "local"))
         elif sym.kind == "abs":
-            value = (sym.value, sym.thumb)
+            plan.append((sym.name, None, sym.value, sym.thumb, sym.binding == "local"))
         elif sym.kind == "common":
-            value = (layout.address(COMMON) + obj.commons[sym.index], False)
-        else:
-            continue
-        (exported if sym.binding != "local" else local)[sym.name] = value
-    return exported, local
+            plan.append((sym.name, COMMON, obj.commons[sym.index], False, sym.binding == "local"))
+    _DEFINITIONS[(id(obj), exclude)] = (obj, plan)
+    return plan
 
 
 def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,

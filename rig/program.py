@@ -29,7 +29,7 @@ from typing import List, Mapping, Sequence, Tuple, Union
 
 from .errors import (BudgetExceeded, EmulationFault, NoSuchSymbol, ProgramExit, RigError, SignatureError,
                      TimeLimitExceeded)
-from .corpus import join_output
+from .corpus import Streams, join_output
 from .signature import parse as parse_signature
 
 DEFAULT_PRIORITY = 65535
@@ -42,7 +42,7 @@ _FORWARD = {"init_array": True, "ctors": False, "fini_array": True, "dtors": Fal
 
 
 @dataclass(frozen=True)
-class ProgramResult:
+class ProgramResult(Streams):
     """How a program ended: its exit status, what it wrote, and why it stopped."""
 
     status: int                                   #: 0..255, as a shell's $? shows it
@@ -50,16 +50,6 @@ class ProgramResult:
     ended: str = "return"                         #: "return", "exit", "_exit", "abort", "fault", "limit"
     signal: int = 0                               #: the signal that killed it, or 0
     error: str = ""                               #: the fault or limit, in the rig's words
-
-    @property
-    def stdout(self) -> bytes:
-        """Everything written to stdout."""
-        return b"".join(d for s, d in self.output if s == 1)
-
-    @property
-    def stderr(self) -> bytes:
-        """Everything written to stderr."""
-        return b"".join(d for s, d in self.output if s == 2)
 
     def summary(self) -> str:
         """"exit status 3", "killed by signal 6 (abort)"..."""
@@ -147,13 +137,22 @@ def _run(jit, chunks, address: int, thumb: bool, sig, main_args) -> ProgramResul
         value = _call(jit, chunks, address, thumb, sig, main_args)
         status = (int(value) if sig.result else 0) & 0xFF
     except ProgramExit as e:
-        chunks.extend(e.output)
-        if e.kind != "exit":
-            return ProgramResult(e.status, join_output(chunks), e.kind, e.signal)
+        if _stops(e, chunks):
+            return _stopped(e, chunks)
         ended, status = "exit", e.status
     except _Killed as k:
         return k.result(chunks)
     return _exit(jit, chunks, ended, status)
+
+
+def _stops(e: ProgramExit, chunks) -> bool:
+    """Keep what the call printed; True when it ends everything (_exit, abort)."""
+    chunks.extend(e.output)
+    return e.kind != "exit"
+
+
+def _stopped(e: ProgramExit, chunks) -> ProgramResult:
+    return ProgramResult(e.status, join_output(chunks), e.kind, e.signal)
 
 
 def _exit(jit, chunks, ended: str, status: int) -> ProgramResult:
@@ -176,9 +175,8 @@ def _exit(jit, chunks, ended: str, status: int) -> ProgramResult:
         except ProgramExit as e:
             # exit() from a handler or destructor: the rest still run (as glibc does);
             # _exit and abort end everything.
-            chunks.extend(e.output)
-            if e.kind != "exit":
-                return ProgramResult(e.status, join_output(chunks), e.kind, e.signal)
+            if _stops(e, chunks):
+                return _stopped(e, chunks)
             ended, status = "exit", e.status
         except _Killed as k:
             return k.result(chunks)

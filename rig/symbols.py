@@ -49,6 +49,7 @@ class SymbolTable:
         self._defs: Dict[str, List[Tuple[object, int]]] = {}   # name -> [(module, rank)] in load order
         self._groups: Dict[str, object] = {}                # COMDAT signature -> module keeping it
         self._addresses: Dict[object, Dict[str, Tuple[int, bool]]] = {}
+        self._names: Dict[object, List[str]] = {}             # module -> the names it entered
 
     def dropped(self, obj: ObjectFile) -> frozenset:
         """Sections of `obj` to leave out: members of COMDAT groups a loaded module keeps."""
@@ -58,9 +59,9 @@ class SymbolTable:
     def check(self, module_name: str, obj: ObjectFile, exclude: frozenset = frozenset()) -> None:
         """`DuplicateSymbol` if `obj` strongly defines a name a loaded module strongly defines."""
         for name, rank in ranks(obj).items():
-            if rank != STRONG or self._in_dropped(obj, name, exclude):
+            if rank != STRONG or name not in self._defs or (exclude and self._in_dropped(obj, name, exclude)):
                 continue
-            for mod, r in self._defs.get(name, ()):
+            for mod, r in self._defs[name]:
                 if r == STRONG:
                     raise DuplicateSymbol(f"duplicate symbol {name!r}: defined in {_name(mod)} and in "
                                           f"{module_name}")
@@ -75,9 +76,11 @@ class SymbolTable:
         """Enter a module's definitions (`addresses`: its own, name -> (address, thumb))."""
         self._order.append(module)
         self._addresses[module] = addresses
+        names = self._names[module] = []
         for name, rank in ranks(obj).items():
-            if not self._in_dropped(obj, name, exclude):
+            if not exclude or not self._in_dropped(obj, name, exclude):
                 self._defs.setdefault(name, []).append((module, rank))
+                names.append(name)
         for g in obj.groups:
             self._groups.setdefault(g.signature, module)
 
@@ -89,7 +92,7 @@ class SymbolTable:
         """Forget a module's definitions and the COMDAT groups it kept."""
         self._order.remove(module)
         self._addresses.pop(module, None)
-        for name in [n for n, ds in self._defs.items() if any(m is module for m, _ in ds)]:
+        for name in self._names.pop(module, ()):
             left = [(m, r) for m, r in self._defs[name] if m is not module]
             if left:
                 self._defs[name] = left

@@ -12,27 +12,11 @@ import shutil
 
 import pytest
 
-from rig import comparisons as cmp
+from rig import bench, comparisons as cmp
 from rig import toolchain
 from rig.errors import RigError, SignatureError
 
-SMALL = """
-@table = global [4 x ptr] [ptr @a, ptr @b, ptr @a, ptr @b]
-@counter = global i32 0
-define i32 @a(i32 %x) noinline section ".text.a" { %r = add i32 %x, 3
-  ret i32 %r }
-define i32 @b(i32 %x) noinline section ".text.b" { %r = mul i32 %x, 5
-  ret i32 %r }
-define i32 @f(i32 %i) {
-  %k = and i32 %i, 3
-  %p = getelementptr [4 x ptr], ptr @table, i32 0, i32 %k
-  %g = load ptr, ptr %p
-  %c = load i32, ptr @counter
-  %r = call i32 %g(i32 %c)
-  store i32 %r, ptr @counter
-  ret i32 %r
-}
-"""
+SMALL = bench.SMALL          # the benchmark's own small program
 # f(0) twice: a(0) = 3, stored in @counter, then a(3) = 6.
 EXPECTED = 6
 
