@@ -228,6 +228,9 @@ class Process:
         """Write bytes (regardless of page protections), or `EmulationFault`."""
         try:
             self.uc.mem_write(address, bytes(data))
+            # Code already translated from these bytes would run on unchanged (a relink
+            # after a call): drop those translations.
+            self.uc.ctl_remove_cache(address, address + max(1, len(data)))
         except UcError:
             raise EmulationFault(f"write of {len(data)} bytes at {address:#x}: memory not mapped",
                                  kind="unmapped", address=address) from None

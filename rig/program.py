@@ -65,13 +65,19 @@ class Initializer:
     section: str
     priority: int
     module: int            #: load order
+    index: int             #: the section's index in its object
     position: int          #: index in its section
     forward: bool          #: .init_array/.fini_array run forward, .ctors/.dtors backward
     pointer: int           #: the relocated function pointer
 
     def key(self) -> tuple:
-        """Sort key of the constructor order (destructors run the reverse)."""
-        return (self.priority, self.module, self.position if self.forward else -self.position)
+        """Sort key of the constructor order (destructors run the reverse).
+
+        A legacy .ctors list runs backwards as a whole (crtstuff walks the output
+        section from its end): every .ctors section of a module, in reverse, each
+        entry in reverse, after that module's .init_array entries of the same priority."""
+        sign = 1 if self.forward else -1
+        return (self.priority, self.module, 0 if self.forward else 1, sign * self.index, sign * self.position)
 
 
 def initializers(jit, kind: str) -> List[Initializer]:
@@ -95,7 +101,7 @@ def initializers(jit, kind: str) -> List[Initializer]:
                 value = int.from_bytes(data[i * ptr:(i + 1) * ptr], "little")
                 if value in (0, (1 << (8 * ptr)) - 1):       # .ctors lists may hold 0 / -1 markers
                     continue
-                out.append(Initializer(sec.name, priority, order, i, _FORWARD[m.group(1)], value))
+                out.append(Initializer(sec.name, priority, order, sec.index, i, _FORWARD[m.group(1)], value))
     out.sort(key=Initializer.key, reverse=(kind == "fini"))
     return out
 

@@ -3,9 +3,11 @@
 MCJIT resolves each module against every module added to it and the host;
 lli's `-extra-module` relies on it.  The rules here are the ELF linker's:
 
-- a strong (global) definition beats weak definitions and COMMON symbols;
-  two strong definitions of one name are an error naming both modules;
-- among weak definitions and COMMON symbols the first module loaded wins;
+- a strong (global) definition beats COMMON symbols, which beat weak
+  definitions (lld's order); two strong definitions of one name are an error
+  naming both modules;
+- among COMMON symbols the largest wins (then the most aligned), as a linker
+  merges them to the largest size; among weak definitions the first loaded;
 - a COMDAT group is kept once: the first module that brings a signature keeps
   its member sections, later modules drop theirs and use the kept ones;
 - an undefined weak reference nobody defines is 0 (in `link.symbol_values`).
@@ -23,12 +25,14 @@ from ._cache import LRU
 from .errors import DuplicateSymbol
 from .objfile import ObjectFile
 
-STRONG, WEAK = 2, 1
+STRONG, COMMON, WEAK = 3, 2, 1
 _RANKS = LRU(512)     # id(object) -> (object, ranks)
 
 
-def ranks(obj: ObjectFile) -> Dict[str, int]:
-    """name -> STRONG or WEAK for every global definition of `obj` (COMMON counts as weak)."""
+def ranks(obj: ObjectFile) -> Dict[str, tuple]:
+    """name -> (STRONG, COMMON or WEAK, size, alignment) for every global
+    definition of `obj`; the largest tuple wins (size and alignment count for
+    COMMON symbols only)."""
     hit = _RANKS.get(id(obj))
     if hit is not None and hit[0] is obj:
         return hit[1]
@@ -36,7 +40,10 @@ def ranks(obj: ObjectFile) -> Dict[str, int]:
     for sym in obj.symbols:
         if sym.name and sym.binding != "local" and sym.kind in ("defined", "abs", "common") \
                 and sym.type != "section":
-            out[sym.name] = STRONG if sym.binding == "global" and sym.kind != "common" else WEAK
+            if sym.kind == "common":
+                out[sym.name] = (COMMON, sym.size, sym.value)
+            else:
+                out[sym.name] = (STRONG if sym.binding == "global" else WEAK, 0, 0)
     _RANKS[id(obj)] = (obj, out)
     return out
 
@@ -46,7 +53,7 @@ class SymbolTable:
 
     def __init__(self):
         self._order: List[object] = []                     # modules, in load order
-        self._defs: Dict[str, List[Tuple[object, int]]] = {}   # name -> [(module, rank)] in load order
+        self._defs: Dict[str, List[Tuple[object, tuple]]] = {}   # name -> [(module, rank)] in load order
         self._groups: Dict[str, object] = {}                # COMDAT signature -> module keeping it
         self._addresses: Dict[object, Dict[str, Tuple[int, bool]]] = {}
         self._names: Dict[object, List[str]] = {}             # module -> the names it entered
@@ -59,10 +66,10 @@ class SymbolTable:
     def check(self, module_name: str, obj: ObjectFile, exclude: frozenset = frozenset()) -> None:
         """`DuplicateSymbol` if `obj` strongly defines a name a loaded module strongly defines."""
         for name, rank in ranks(obj).items():
-            if rank != STRONG or name not in self._defs or (exclude and self._in_dropped(obj, name, exclude)):
+            if rank[0] != STRONG or name not in self._defs or (exclude and self._in_dropped(obj, name, exclude)):
                 continue
             for mod, r in self._defs[name]:
-                if r == STRONG:
+                if r[0] == STRONG:
                     raise DuplicateSymbol(f"duplicate symbol {name!r}: defined in {_name(mod)} and in "
                                           f"{module_name}")
 
@@ -105,10 +112,10 @@ class SymbolTable:
         """COMDAT signatures `module` keeps."""
         return [s for s, m in self._groups.items() if m is module]
 
-    def winner(self, name: str, candidate=None, rank: int = 0) -> Optional[object]:
+    def winner(self, name: str, candidate=None, rank: tuple = (0, 0, 0)) -> Optional[object]:
         """The module whose definition of `name` counts, with `candidate` (not
         loaded yet, defining it with `rank`) considered last in load order."""
-        best, best_rank = None, 0
+        best, best_rank = None, (0, 0, 0)
         for mod, r in self._defs.get(name, ()):
             if r > best_rank:
                 best, best_rank = mod, r
@@ -129,9 +136,9 @@ class SymbolTable:
                 ) -> Optional[Tuple[int, bool]]:
         """Another module's definition that overrides `module`'s own weak, COMMON
         or dropped one, or None to keep its own."""
-        own = 0
+        own = (0, 0, 0)
         if module not in self._addresses and not self._in_dropped(obj, name, exclude):
-            own = ranks(obj).get(name, 0)
+            own = ranks(obj).get(name, own)
         mod = self.winner(name, module, own)
         if mod is None or mod is module:
             return None
