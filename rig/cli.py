@@ -146,10 +146,12 @@ def _run_whole(ns, prog: Program) -> int:
         out.flush()
     if not ns.quiet:
         targets = sorted({t.target for t in trials}, key=ALL_TARGETS.index)
-        relocs = sorted({t.reloc for t in trials})
-        err.print(f"[dim]rig: {prog.path.name}: {first.summary()} on {', '.join(targets)} "
-                  f"({'+'.join(relocs)}), {ns.placements} random placement(s) each: all "
-                  f"{len(trials)} runs agree[/dim]")
+        for target in targets:
+            mine = [t for t in trials if t.target == target]
+            relocs = "+".join(sorted({t.reloc for t in mine}))
+            err.print(f"[dim]rig: {target} ({relocs}, {len(mine)} runs at random placements): "
+                      f"{mine[0].result.summary()}[/dim]")
+        err.print(f"[dim]rig: {prog.path.name}: all {len(trials)} runs agree[/dim]")
     return first.status
 
 
