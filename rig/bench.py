@@ -223,7 +223,7 @@ class BenchProgram:
 
 
 def run(targets: List[str], *, program: Optional[BenchProgram] = None, quick: bool = False,
-        large_functions: int = 220, memory_trials: Optional[int] = None, compare: bool = True,
+        large_functions: int = 320, memory_trials: Optional[int] = None, compare: bool = True,
         progress: Optional[Callable[[str], None]] = None) -> Dict[str, dict]:
     """Every measurement for every target: trials/s (small and large), the
     floor, relocations/s, cold and cached loads, memory growth, and the same
@@ -240,6 +240,9 @@ def run(targets: List[str], *, program: Optional[BenchProgram] = None, quick: bo
         small = trial_cost(t, prog.source, prog.fn, prog.args, n)
         floor = floor_cost(t, prog.source, prog.fn, prog.args, n)
         large = trial_cost(t, big, "f0", (1,), max(5, n // 20))
+        if large["relocations"] < 1000:
+            raise BenchError(f"{t}: the large object has only {large['relocations']} relocations; "
+                             f"raise large_functions (now {large_functions})")
         say(f"{t}: cold and cached loads")
         cold = (cold_and_cached(t, prog.ir, prog.fn, prog.args) if prog.ir is not None
                 else cold_and_cached(t, SMALL, "f", (1,)))
@@ -293,3 +296,22 @@ def scaling(target: str, quick: bool = False) -> Dict[str, List[dict]]:
         for prev, row in zip(rows, rows[1:]):
             row["step"] = (row["seconds_per_trial"] / prev["seconds_per_trial"]) / (row[key] / prev[key])
     return {"relocations": rows_r, "sections": rows_s}
+
+
+def profile(target: str, program: Optional[BenchProgram] = None, trials: int = 5000) -> str:
+    """A pyinstrument call tree of `trials` trials of `program` on `target`:
+    where a trial's time goes (the rig's Python against Unicorn's map, unmap and run)."""
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        raise BenchError("rig bench --profile needs pyinstrument: pip install 'rig[bench]'") from None
+    prog = program or BenchProgram.small()
+    jit = Jit(target, seed=5)
+    _trial(jit, prog.source, prog.fn, prog.args)       # compile and parse outside the profile
+    profiler = Profiler(interval=0.0001)
+    profiler.start()
+    for _ in range(trials):
+        _trial(jit, prog.source, prog.fn, prog.args)
+    profiler.stop()
+    jit.close()
+    return profiler.output_text(unicode=True, color=False, show_all=False)

@@ -330,6 +330,10 @@ def cmd_bench(ns) -> int:
                     + (f" (step {r['step']:.2f})" if "step" in r else "") for r in rows[key]))
         return 0
     program = bench.BenchProgram.from_corpus(ns.program) if ns.program else None
+    if ns.profile:
+        for t in names:
+            print(bench.profile(t, program, 500 if ns.quick else 5000))
+        return 0
     progress = None if ns.json else (lambda msg: con.print(f"[dim]{msg}[/dim]"))
     result = bench.run(names, program=program, quick=ns.quick, memory_trials=ns.memory_trials,
                        compare=not ns.no_compare, progress=progress)
@@ -471,6 +475,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--memory-trials", type=int, default=None,
                    help="trials for the memory measurement (default 100,000; 500 with --quick)")
     b.add_argument("--no-compare", action="store_true", help="skip ld.lld + qemu-user and lli")
+    b.add_argument("--profile", action="store_true",
+                   help="where a trial's time goes: a pyinstrument call tree (pip install 'rig[bench]')")
     b.add_argument("--json", action="store_true")
     b.set_defaults(fn=cmd_bench)
     d = sub.add_parser("demo", help="run the built-in demo on all four targets")

@@ -189,6 +189,7 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
     records: List[TraceRecord] = []
     symbols = obj.symbols
     dropped = _dropped_symbols(obj, exclude, S) if exclude else ()
+    base_of = {p.item.key: p.address for p in layout.placements}
     for r in obj.relocations:
         if r.section in exclude:
             continue
@@ -208,47 +209,46 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
             if trace:
                 records.append((r, S[r.symbol], 0, "none", b"", b""))
             continue
-        sec_addr = layout.address(r.section)
-        P = sec_addr + r.offset
+        P = base_of[r.section] + r.offset
         s, t, A = S[r.symbol], T[r.symbol], r.addend
         expr = howto.expr
-        if expr is Expr.BRANCH and howto.thumb_bit and not callable_[r.symbol]:
+        if expr is _BRANCH and howto.thumb_bit and not callable_[r.symbol]:
             # Not a function: no interworking; the instruction keeps the state it was written for.
             t = int(howto.stub_state == THUMB_STATE)
             if fld.exchanges is not None:
                 t ^= fld.exchanges(int.from_bytes(bufs[r.section][r.offset:r.offset + fld.size], "little"))
         via = "direct"
         L = None
-        if expr is Expr.ABS or expr is Expr.PC or expr is Expr.BRANCH:
+        if expr is _ABS or expr is _PC or expr is _BRANCH:
             v = ((s + A) | t) if howto.thumb_bit else s + A
-            if expr is not Expr.ABS:
+            if expr is not _ABS:
                 v -= P
-        elif expr is Expr.SIZE:
+        elif expr is _SIZE:
             v = symbols[r.symbol].size + A
-        elif expr is Expr.PAGE_PC:
+        elif expr is _PAGE_PC:
             v = ((s + A) & ~0xFFF) - (P & ~0xFFF)
-        elif expr is Expr.GOT_OFF:
+        elif expr is _GOT_OFF:
             v = (((s + A) | t) if howto.thumb_bit else s + A) - got_base
-        elif expr is Expr.GOT_BASE_PC:
+        elif expr is _GOT_BASE_PC:
             v = got_base + A - P
         else:
             via = "got"
             G = slot[r.symbol]
-            if expr is Expr.GOT_PC:
+            if expr is _GOT_PC:
                 v = G + A - P
-            elif expr is Expr.GOT:
+            elif expr is _GOT:
                 v = G + A
-            elif expr is Expr.GOT_REL:
+            elif expr is _GOT_REL:
                 v = G + A - got_base
-            elif expr is Expr.GOT_PAGE_PC:
+            elif expr is _GOT_PAGE_PC:
                 v = ((G + A) & ~0xFFF) - (P & ~0xFFF)
-            elif expr is Expr.GOT_PAGE_OFF:
+            elif expr is _GOT_PAGE_OFF:
                 v = G + A - (got_base & ~0xFFF)
             else:  # pragma: no cover - a table row with an Expr this loop does not know
                 raise AssertionError(expr)
         if fld.prepare is not None:
             v = fld.prepare(v)
-        if expr is Expr.BRANCH:
+        if expr is _BRANCH:
             caller_t = int(howto.stub_state == THUMB_STATE)
             needs_stub = not fld.fits(v) or (howto.same_state and howto.thumb_bit and t != caller_t)
             # A stub must be code: a branch-type word in data (PLT32 in .data) gets none.
@@ -265,24 +265,29 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
                 if fld.prepare is not None:
                     v = fld.prepare(v)
                 via = "stub"
-        if not fld.fits(v):
+        lo = fld.lo
+        if (lo is not None and not lo <= v < fld.hi) or v % fld.align:
             raise RelocationOverflow(
                 f"{obj.name}: {howto.name} at {obj.section(r.section).name}+{r.offset:#x} (P={P:#x}) "
                 f"against {_symname(obj, r)}: value {_hex(v)} does not fit {fld.name}: allowed "
                 f"{fld.range_text()}", value=v, site=f"{obj.section(r.section).name}+{r.offset:#x}")
         buf = bufs[r.section]
         off, size = r.offset, fld.size
-        before = bytes(buf[off:off + size])
-        word = int.from_bytes(before, "little")
-        new = fld.encode(word, v) & ((1 << (8 * size)) - 1)
-        after = new.to_bytes(size, "little")
+        before = buf[off:off + size]
+        after = (fld.encode(int.from_bytes(before, "little"), v) & _MASKS[size]).to_bytes(size, "little")
         buf[off:off + size] = after
         if trace:
-            records.append((r, S[r.symbol], v, via, before, after, P, L))
+            records.append((r, S[r.symbol], v, via, bytes(before), after, P, L))
 
     exported, local = definitions(obj, layout, exclude)
     return Image(bufs, got, exported, local, records, stubs, obj)
 
+
+_MASKS = {n: (1 << (8 * n)) - 1 for n in range(1, 17)}
+# The link loop compares every site's expression: module constants, not enum attribute lookups.
+(_ABS, _PC, _BRANCH, _SIZE, _PAGE_PC, _GOT_OFF, _GOT_BASE_PC, _GOT_PC, _GOT, _GOT_REL, _GOT_PAGE_PC,
+ _GOT_PAGE_OFF) = (Expr.ABS, Expr.PC, Expr.BRANCH, Expr.SIZE, Expr.PAGE_PC, Expr.GOT_OFF, Expr.GOT_BASE_PC,
+                   Expr.GOT_PC, Expr.GOT, Expr.GOT_REL, Expr.GOT_PAGE_PC, Expr.GOT_PAGE_OFF)
 
 #: Sections that may keep an entry for a function whose COMDAT member was dropped.
 UNWIND_SECTIONS = (".eh_frame", ".ARM.exidx", ".ARM.extab")

@@ -115,6 +115,8 @@ class Process:
         self._fault: Optional[tuple] = None
         self._out = _Output()
         self._host_pages = HostPages()
+        self._arg_plans: Dict[object, tuple] = {}      # signature -> where its arguments go
+        self._result_plans: Dict[object, list] = {}    # signature -> where its results come back
         self._backing: Dict[int, tuple] = {}     # run start -> (size, host buffer)
 
         hi = space.hi
@@ -412,15 +414,13 @@ class Process:
             raise SignatureError(f"{sig} takes {len(sig.params)} arguments, got {len(args)}")
         self._out = _Output()
         self._fault = None
-        alloc = callconv.ArgAllocator(cc, self.ptr)
         regs, stack = [], []
-        for i, a in enumerate(args):
-            t = sig.params[i] if i < len(sig.params) else _vararg_type(a)
-            locs = alloc.next(t, i >= len(sig.params))
+        types, plan, stack_size, nfp = self._arg_plan(sig, args)
+        for a, t, locs in zip(args, types, plan):
             bits = callconv.to_bits(a, t, self.ptr)
             for loc, piece in callconv.split(bits, locs):
                 (regs if loc.reg else stack).append((loc, piece))
-        area = -(-alloc.stack // 16) * 16
+        area = -(-stack_size // 16) * 16
         args_base = (self.stack_top - area - 64) & ~15
         for loc, piece in stack:
             self.write(args_base + loc.offset, piece.to_bytes(loc.size, "little"))
@@ -434,7 +434,7 @@ class Process:
         for loc, piece in regs:
             self.uc.reg_write(self.regs[loc.reg], piece)
         if cc.float_count_reg:
-            self.uc.reg_write(self.regs[cc.float_count_reg], alloc.nfp)
+            self.uc.reg_write(self.regs[cc.float_count_reg], nfp)
 
         t0 = time.perf_counter()
         self._watchdog.arm(timeout)
@@ -460,11 +460,30 @@ class Process:
         value = self._read_result(sig)
         return CallResult(value, bytes(self._out.stdout), bytes(self._out.stderr), elapsed, self._out.ordered())
 
+    def _arg_plan(self, sig: Signature, args: Sequence) -> tuple:
+        """(types, locations per argument, stack bytes, FP registers used) for a
+        call with `sig` and these arguments; worked out once per signature (a
+        variadic call's extra arguments are typed by their Python values)."""
+        key = (sig, tuple(_vararg_type(a).name for a in args[len(sig.params):])) if sig.variadic else sig
+        hit = self._arg_plans.get(key)
+        if hit is None:
+            alloc = callconv.ArgAllocator(self.target.cc, self.ptr)
+            types, plan = [], []
+            for i, a in enumerate(args):
+                t = sig.params[i] if i < len(sig.params) else _vararg_type(a)
+                types.append(t)
+                plan.append(alloc.next(t, i >= len(sig.params)))
+            hit = self._arg_plans[key] = (types, plan, alloc.stack, alloc.nfp)
+        return hit
+
     def _read_result(self, sig: Signature):
         if not sig.result:
             return None
         out = []
-        for t, locs in zip(sig.result, callconv.result_locations(self.target.cc, sig.result, self.ptr)):
+        locations = self._result_plans.get(sig)
+        if locations is None:
+            locations = self._result_plans[sig] = callconv.result_locations(self.target.cc, sig.result, self.ptr)
+        for t, locs in zip(sig.result, locations):
             pieces = [self.uc.reg_read(self.regs[loc.reg]) for loc in locs]
             out.append(callconv.from_raw(callconv.join(pieces, locs), t, self.ptr))
         return out[0] if len(out) == 1 else tuple(out)
