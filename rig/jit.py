@@ -345,7 +345,15 @@ class Jit:
         # that loads the same text again skips even hashing it.  Files may change.
         key = None
         if isinstance(source, bytes) or (isinstance(source, str) and "\n" in source):
-            key = (source, name, reloc, code_model, opt, self.options, self.target.name,
+            ident = source
+        else:                        # a file: the same path, size and modification time
+            try:
+                st = os.stat(source)
+                ident = (os.fspath(source), st.st_size, st.st_mtime_ns)
+            except (OSError, TypeError, ValueError):
+                ident = None         # read_source names the problem
+        if ident is not None:
+            key = (ident, name, reloc, code_model, opt, self.options, self.target.name,
                    id(self.target.relocations))
             hit = _prepared.get(key)
             if hit is not None and hit[2] is _parsed.get(hit[4]):

@@ -358,6 +358,7 @@ def random_placement(items: List[Item], space: AddressSpace, window: int, rng: _
     if need > window:
         raise PlacementError(f"the object needs about {need:#x} bytes, more than the code model's "
                              f"reach of {window:#x}")
+    grain = max([PAGE] + [i.align for i in items])
     for _ in range(tries):
         order = list(items)
         rng.shuffle(order)
@@ -384,9 +385,11 @@ def random_placement(items: List[Item], space: AddressSpace, window: int, rng: _
             continue
         if top - span < lo:
             continue
-        base = page_down(rng.randrange(lo, top - span + 1))
+        base = rng.randrange(lo, top - span + 1) // grain * grain     # keeps every item's alignment
         if base < lo:
-            base += PAGE
+            base += grain
+        if base + span > top:
+            continue
         if all(space.conflict(base + off, base + off + item.size) is None for item, off in rel if item.size):
             return [Placement(item, base + off) for item, off in rel]
     raise PlacementError(f"could not find a free random window of {window:#x} bytes after {tries} tries")
@@ -413,9 +416,8 @@ def explicit(items: List[Item], space: AddressSpace, mapping: Mapping[str, int])
     return placed
 
 
-def check(placed: Iterable[Placement], space: AddressSpace, ignore=None, free: bool = False) -> None:
-    """Raise `PlacementError` for misalignment, overlap or out-of-space items
-    (`free`: the policy already found every item's pages free)."""
+def check(placed: Iterable[Placement], space: AddressSpace, ignore=None) -> None:
+    """Raise `PlacementError` for misalignment, overlap or out-of-space items."""
     placed = sorted(placed, key=lambda p: p.address)
     for p in placed:
         if p.address % p.item.align:
@@ -423,7 +425,7 @@ def check(placed: Iterable[Placement], space: AddressSpace, ignore=None, free: b
         if not (space.lo <= p.address and p.end <= space.hi):
             raise PlacementError(f"{p.item.name} at [{p.address:#x}, {p.end:#x}) lies outside the "
                                  f"address space [{space.lo:#x}, {space.hi:#x})")
-        owner = space.conflict(p.address, p.end, ignore=ignore) if p.item.size and not free else None
+        owner = space.conflict(p.address, p.end, ignore=ignore) if p.item.size else None
         if owner is not None:
             raise PlacementError(f"{p.item.name} at [{p.address:#x}, {p.end:#x}) overlaps pages "
                                  f"already used by {owner}")
@@ -476,6 +478,7 @@ def make_layout(obj: ObjectFile, target: Target, space: AddressSpace, policy: st
         placed = explicit(items, space, mapping or {})
     else:
         raise PlacementError(f"unknown placement policy {policy!r}; use random, packed or explicit")
-    # a random placement was drawn on free pages (`ignore` aside: a remap moves explicitly)
-    check(placed, space, ignore=ignore, free=policy == "random" and ignore is None)
+    if policy != "random":
+        # A random placement is aligned, inside the space and on free pages by construction.
+        check(placed, space, ignore=ignore)
     return Layout(tuple(placed), policy, MappingProxyType(stub_offsets))

@@ -422,12 +422,12 @@ class Process:
                 (regs if loc.reg else stack).append((loc, piece))
         area = -(-stack_size // 16) * 16
         args_base = (self.stack_top - area - 64) & ~15
-        for loc, piece in stack:
-            self.write(args_base + loc.offset, piece.to_bytes(loc.size, "little"))
+        for loc, piece in stack:             # the stack holds no code: plain writes
+            self.uc.mem_write(args_base + loc.offset, piece.to_bytes(loc.size, "little"))
         sp = args_base
         if cc.return_address is None:
             sp -= self.ptr
-            self.write(sp, self.return_pad.to_bytes(self.ptr, "little"))
+            self.uc.mem_write(sp, self.return_pad.to_bytes(self.ptr, "little"))
         else:
             self.uc.reg_write(self.regs[cc.return_address], self.return_pad)
         self.uc.reg_write(self.regs[cc.stack_pointer], sp)
