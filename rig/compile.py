@@ -139,8 +139,8 @@ def compile_source(data: Union[str, bytes], target: Target, opts: Options = Opti
         return hit
     cache = _cache_dir()
     path = cache / f"{key}.o" if cache else None
-    if path is not None and path.is_file():
-        obj = path.read_bytes()
+    obj = read_cached(path)
+    if obj is not None:
         _memory[key] = obj
         return obj
     if kind == "toolchain":
@@ -149,14 +149,29 @@ def compile_source(data: Union[str, bytes], target: Target, opts: Options = Opti
         obj = _emit(data, kind, target, opts, name)
     _memory[key] = obj
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(obj)
-            os.replace(tmp, path)
-        except OSError:
-            pass    # the cache is an optimisation: a read-only home must not fail a run
+        store(path, obj)
     return obj
+
+
+def read_cached(path: Optional[Path]) -> Optional[bytes]:
+    """A disk-cache file's bytes, or None (no file, or no cache)."""
+    if path is None:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def store(path: Path, data: bytes) -> None:
+    """Write a disk-cache file atomically (a concurrent reader sees all or nothing)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass    # the cache is an optimisation: a read-only home must not fail a run
 
 
 def _emit(data: bytes, kind: str, target: Target, opts: Options, name: str) -> bytes:

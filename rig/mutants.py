@@ -107,6 +107,13 @@ def mutate(row: Howto, **changes) -> Howto:
     return dataclasses.replace(row, doc=doc, **row_changes)
 
 
+class MutatedTable(dict):
+    """A relocation table with a swapped row: rig's disk caches never hold
+    what was parsed through one (a REL addend is read through the row)."""
+
+    mutated = True
+
+
 @contextlib.contextmanager
 def swap_row(target: str, reloc: Union[str, int], **changes) -> Iterator[Howto]:
     """Within the block, `target`'s row for `reloc` is a modified copy (see `mutate`);
@@ -115,7 +122,7 @@ def swap_row(target: str, reloc: Union[str, int], **changes) -> Iterator[Howto]:
     old_table = t.relocations
     old_row = find_row(t, reloc)
     new_row = mutate(old_row, **changes)
-    new_table = dict(old_table)               # a new object: a new id() for rig's caches
+    new_table = MutatedTable(old_table)       # a new object: a new id() for rig's caches
     new_table[old_row.type] = new_row
     _KEEP_ALIVE.append(new_table)
     holders = [x for x in _targets.all_targets().values() if x.relocations is old_table]

@@ -8,6 +8,7 @@ once, through the target's field readers.
 from __future__ import annotations
 
 import io
+import pickle
 import struct
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -307,3 +308,35 @@ def _relocation(rel, is_rela, patched, body, elf, target, symbols, name, secname
     else:
         addend = 0
     return Relocation(patched, offset, type_, sym, addend, howto)
+
+
+def dumps(obj: ObjectFile) -> bytes:
+    """`obj` as bytes for a disk cache: plain tuples, relocations by type number
+    (their table rows hold functions; `loads` takes them from the target again)."""
+    relocs = tuple((r.section, r.offset, r.type, r.symbol, r.addend) for r in obj.relocations)
+    return pickle.dumps((_PICKLE_VERSION, obj.target, obj.sections, obj.symbols, relocs, obj.got_symbols,
+                         obj.needs_got, dict(obj.stub_slots), dict(obj.by_name), obj.groups, dict(obj.commons),
+                         obj.common_size, obj.common_align), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def loads(data: bytes, target: Target, name: str) -> Optional[ObjectFile]:
+    """The `ObjectFile` `dumps` made, with `target`'s table rows; None when the
+    bytes are from another version or target, or a row is missing."""
+    try:
+        (version, tname, sections, symbols, relocs, got, needs_got, stubs, by_name, groups, commons,
+         common_size, common_align) = pickle.loads(data)
+    except Exception:              # a truncated or foreign cache file is a miss, never an error
+        return None
+    if version != _PICKLE_VERSION or tname != target.name:
+        return None
+    rows = []
+    for section, offset, type_, symbol, addend in relocs:
+        howto = target.howto(type_)
+        if howto is None:
+            return None
+        rows.append(Relocation(section, offset, type_, symbol, addend, howto))
+    return ObjectFile(name, tname, sections, symbols, tuple(rows), got, needs_got, MappingProxyType(stubs),
+                      MappingProxyType(by_name), groups, MappingProxyType(commons), common_size, common_align)
+
+
+_PICKLE_VERSION = 1

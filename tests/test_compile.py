@@ -184,3 +184,56 @@ def test_arm_without_movw_movt_uses_literal_pools():
         types = {t.type for t in mod.trace if t.section == ".text"}
         assert "R_ARM_ABS32" in types and not any("MOV" in t for t in types), types
         assert mod.call("f", 3) == 48
+
+
+def _forget_in_memory():
+    from rig import jit as J
+    C._memory.clear()
+    J._parsed.clear()
+    J._sigs.clear()
+    J._prepared.clear()
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_a_new_process_takes_the_parse_and_signatures_from_disk(target, tmp_path, monkeypatch):
+    """A later process (memory caches empty) reads the parsed object and the
+    signatures back instead of running pyelftools and the IR reader again."""
+    from rig import irsig, objfile
+    monkeypatch.setenv("RIG_CACHE_DIR", str(tmp_path))
+    _forget_in_memory()             # another test may have parsed the same object bytes
+    src = SRC + f"\n; disk probe {target}\n"
+    first = rig.Jit(target, seed=4).load(src)
+    value = first.call("f", 1)
+    assert len(list(tmp_path.glob("*.parsed"))) == 1 and len(list(tmp_path.glob("*.signatures"))) == 1
+    _forget_in_memory()
+    monkeypatch.setattr(objfile, "parse", lambda *a: pytest.fail("parsed again"))
+    monkeypatch.setattr(irsig, "signatures", lambda *a: pytest.fail("signatures read again"))
+    again = rig.Jit(target, seed=4).load(src, name="again.ll")
+    assert again.call("f", 1) == value
+    assert again.object.name == "again.ll"                       # messages name the new load
+    assert [(r.type, r.howto) for r in again.object.relocations] == \
+           [(r.type, r.howto) for r in first.object.relocations]
+    assert again.object.sections == first.object.sections and again.object.symbols == first.object.symbols
+
+
+def test_a_damaged_parse_cache_is_a_miss(tmp_path, monkeypatch):
+    monkeypatch.setenv("RIG_CACHE_DIR", str(tmp_path))
+    src = SRC + "\n; damaged probe\n"
+    value = rig.Jit("arm", seed=4).load(src).call("f", 1)
+    for f in tmp_path.glob("*.parsed"):
+        f.write_bytes(f.read_bytes()[:40])
+    for f in tmp_path.glob("*.signatures"):
+        f.write_bytes(b"not a pickle")
+    _forget_in_memory()
+    assert rig.Jit("arm", seed=4).load(src).call("f", 1) == value
+
+
+def test_a_swapped_table_row_never_reads_or_writes_the_parse_cache(tmp_path, monkeypatch):
+    from rig import mutants
+    monkeypatch.setenv("RIG_CACHE_DIR", str(tmp_path))
+    _forget_in_memory()
+    with mutants.swap_row("x86_64", "R_X86_64_PLT32"):
+        rig.Jit("x86_64").load(SRC + "\n; mutant probe\n")
+    assert not list(tmp_path.glob("*.parsed"))
+    rig.Jit("x86_64").load(SRC + "\n; mutant probe\n")
+    assert len(list(tmp_path.glob("*.parsed"))) == 1
