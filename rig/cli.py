@@ -125,6 +125,10 @@ def _run_whole(ns, prog: Program) -> int:
             raise RigError(f"cannot read {ns.expect_stdout}: {e.strerror}") from None
         if first.stdout != want:
             problems.append(f"stdout differs from {ns.expect_stdout}: expected {want!r}, got {first.stdout!r}")
+    if trials and all(t.error for t in trials):
+        # An error at every placement is the input's, not a placement's: say each once.
+        errors = list(dict.fromkeys(t.error for t in trials))
+        raise RigError(errors[0] if len(errors) == 1 else "\n  ".join(["every run failed:"] + errors))
     good = trials and not failed and not problems
     if ns.json:
         print(json.dumps({"program": str(prog.path), "args": args, "env": dict(env),
@@ -162,10 +166,12 @@ def _console_err():
 
 def _report_whole(con, prog: Program, trials, failed, problems) -> None:
     con.print(f"[bold red]rig: {prog.path}: the runs do not all give what they must[/bold red]")
+    said = set()
     for t in failed[:8]:
         where = f"{t.target}/{t.reloc} placement {t.index}"
         if t.error:
-            con.print(f"  {where}: error: {t.error}")
+            con.print(f"  {where}: error: " + ("(as above)" if t.error in said else t.error))
+            said.add(t.error)
             continue
         r, e = t.result, t.expected
         con.print(f"  {where}: {r.summary()}" + (f" (expected status {e.status})" if e and e.status != r.status

@@ -1104,9 +1104,11 @@ def test_cli_extra_object_and_extra_module(target, tmp_path, capfd):
     mod = tmp_path / "helper.ll"
     mod.write_text(HELPER_IR)
     assert cli(*base, "--extra-module", str(mod)) == 17
-    # without the helper: every run fails to load, a report and 70
-    assert cli(*base) == 70
-    assert "helper" in capfd.readouterr().err
+    # without the helper every run fails to load: the input's error, said once, and 2 (not 70:
+    # nothing about placements disagreed)
+    assert cli(*base) == 2
+    err = capfd.readouterr().err
+    assert "helper" in err and "undefined symbol" in err and err.count("undefined symbol") == 1
 
 
 def test_cli_missing_extra_file_is_a_clean_error(tmp_path, capfd):
@@ -1181,3 +1183,11 @@ def test_absolute_symbol_from_assembly(target, reloc, tmp_path):
             assert u.pending
             j.load(asm)
             assert u.call("abs_value") == 0x1234
+
+
+def test_cli_program_without_main_is_one_clear_error(tmp_path, capfd):
+    prog = tmp_path / "lib.ll"
+    prog.write_text("define i32 @f() {\n  ret i32 1\n}\n")
+    assert cli(str(prog), "--target", "all", "--placements", "3") == 2
+    err = capfd.readouterr().err
+    assert err.count("no loaded module defines 'main'") == 1 and "Traceback" not in err
