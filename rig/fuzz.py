@@ -1,8 +1,10 @@
 """`rig fuzz`: the placement-invariance properties as a campaign.
 
 For each target, Hypothesis draws a program (from the corpus, with its stated
-results, or a random well-defined one from `rig.strategies.programs`, whose
-result the host CPU computes) and a placement (`rig.strategies.placements`),
+results; a whole program from `corpus/programs`, with its stated status and
+output, each module at its own placement; or a random well-defined one from
+`rig.strategies.programs`, whose result the host CPU computes) and a placement
+(`rig.strategies.placements`),
 runs the program's calls there and checks them against those results and a
 packed reference placement.  Failing examples are saved in Hypothesis's example database and
 replayed first next time; per target the campaign counts which relocation
@@ -24,7 +26,7 @@ import targets as _targets
 from .corpus import Program, discover
 from .errors import PlacementError
 from .jit import Jit
-from .properties import check_placement
+from .properties import check_placement, check_program
 from .strategies import placements
 
 
@@ -51,6 +53,11 @@ def corpus_programs(directory, target: str) -> List[Program]:
             and all(c.expected is not None for c in p.calls)]
 
 
+def whole_programs(directory, target: str) -> List[Program]:
+    """The corpus's whole programs (status and output stated) for `target`."""
+    return [p for p in discover(Path(directory), recursive=True, whole=True) if target in p.targets]
+
+
 class Examples:
     """One target's examples: draw a program and a placement, run, check.
 
@@ -60,9 +67,11 @@ class Examples:
     """
 
     def __init__(self, target: str, programs: Sequence[Program], report: Optional[TargetReport] = None,
-                 tick: Callable[[], None] = lambda: None, generated: bool = True):
+                 tick: Callable[[], None] = lambda: None, generated: bool = True,
+                 whole: Sequence[Program] = ()):
         self.target, self.generated = target, generated
         self.by_name = {str(p.path): p for p in programs}
+        self.whole = {str(p.path): p for p in whole}
         self.report = report or TargetReport(target)
         self.tick = tick
         self.jits: Dict[str, Jit] = {}
@@ -76,7 +85,7 @@ class Examples:
     def _probe(self, jit: Jit, source, name: str, reloc: str):
         key = (name, reloc, hash(source))
         if key not in self.probes:
-            mod = jit.load(source, name=name)
+            mod = jit.load(source, name=name, defer_undefined=True)     # a module of several may wait
             jit.unload(mod)
             self.probes[key] = mod
         return self.probes[key]
@@ -85,6 +94,8 @@ class Examples:
         """Draw and check one example (a `PlacementMismatch` when the rig is wrong)."""
         if self.generated and data.draw(st.integers(0, 3), label="generated program?") == 3:
             return self._generated(data)
+        if self.whole and data.draw(st.booleans(), label="whole program?"):
+            return self._whole(data)
         program = self.by_name[data.draw(st.sampled_from(sorted(self.by_name)), label="program")]
         reloc = data.draw(st.sampled_from(program.relocs), label="relocation model")
         jit = self._jit(reloc)
@@ -106,21 +117,38 @@ class Examples:
         want = host_run(p.portable_ir, p.entry, [x], p.signature)
         self._check(jit, p.ir, "generated.ll", [(p.entry, (x,))], placement, {p.entry: p.signature}, [want])
 
+    def _whole(self, data) -> None:
+        """A whole program (main, constructors, exit; maybe several modules), each
+        module at its own drawn placement; its header's status and output are the oracle."""
+        program = self.whole[data.draw(st.sampled_from(sorted(self.whole)), label="whole program")]
+        reloc = data.draw(st.sampled_from(program.relocs), label="relocation model")
+        jit = self._jit(reloc)
+        drawn = [data.draw(placements(jit, self._probe(jit, src, src.name, reloc)), label=f"placement of {src.name}")
+                 for src in [program.path, *program.run.extra]]
+        try:
+            _, relocations, stubs = check_program(jit, program, drawn)
+        except PlacementError:
+            return                         # the modules' drawn layouts overlap: not a finding
+        self._count(relocations, stubs)
+
+    def _count(self, relocations, stubs: int) -> None:
+        self.report.examples += 1
+        self.report.relocations.update(relocations or {})
+        self.report.stubs += stubs
+        self.tick()
+
     def _check(self, jit, source, name, calls, placement, signatures, expected) -> None:
         try:
             out = check_placement(jit, source, calls, placement, name=name, signatures=signatures,
                                   expected=expected)
         except PlacementError:
             return                         # the strategy drew an impossible layout: not a finding
-        self.report.examples += 1
-        self.report.relocations.update(out.relocations or {})
-        self.report.stubs += out.stubs
-        self.tick()
+        self._count(out.relocations, out.stubs)
 
 
 def _property(target: str, programs: Sequence[Program], report: TargetReport, tick: Callable[[], None],
-              generated: bool = True):
-    examples = Examples(target, programs, report, tick, generated)
+              generated: bool = True, whole: Sequence[Program] = ()):
+    examples = Examples(target, programs, report, tick, generated, whole)
 
     @given(data=st.data())
     def prop(data):
@@ -165,7 +193,7 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
         if not programs:
             report.failures.append(f"no corpus programs with stated results for {name} in {corpus_dir}")
             continue
-        prop = _property(name, programs, report, lambda: tick(name), generated)
+        prop = _property(name, programs, report, lambda: tick(name), generated, whole_programs(corpus_dir, name))
         deadline = time.monotonic() + 60 * minutes if minutes else None
         batch = examples or 200
         while True:

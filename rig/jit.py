@@ -428,6 +428,9 @@ class Jit:
     def _place(self, obj, policy, code_model: str, seed=None, ignore=None,
                exclude: frozenset = frozenset()) -> _layout.Layout:
         if isinstance(policy, Mapping):
+            if exclude:          # a section dropped as a COMDAT duplicate has nowhere to go
+                dropped = {s.name for s in obj.sections if s.index in exclude}
+                policy = {k: v for k, v in policy.items() if k not in dropped}
             return _layout.make_layout(obj, self.target, self.space, "explicit", mapping=policy, ignore=ignore,
                                        exclude=exclude)
         rng = random.Random(seed) if seed is not None else self.rng

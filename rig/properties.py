@@ -136,3 +136,43 @@ def _report(jit: Jit, name: str, placement, ref_layout, ref: Outcome, got: Optio
     return (f"{name} on {jit.target.name} ({jit.options.reloc}, {jit.options.code_model}) "
             f"{headline or 'behaves differently at two placements'}\n  reference (packed): {lay(ref_layout)}\n    -> {res(ref)}\n"
             f"  drawn placement:    {lay(placement)}\n    -> {res(got)}\n  {detail}")
+
+
+def check_program(jit: Jit, program, placements: Sequence[Dict[str, int]]):
+    """Run a whole corpus program (`corpus.Program` with a `run`) with its
+    modules at the given explicit placements (one per module, in load order),
+    and raise `PlacementMismatch` unless it gives the status and ordered output
+    its header states.  `PlacementError` when the placements cannot be used
+    together (they overlap); the modules are unloaded afterwards either way."""
+    run = program.run
+    sources = [program.path, *run.extra]
+    if len(placements) != len(sources):
+        raise ValueError(f"{program.name} has {len(sources)} modules, {len(placements)} placements given")
+    loaded = []
+    try:
+        for src, placement in zip(sources, placements):
+            loaded.append(jit.load(src, name=src.name, placement=placement, defer_undefined=True))
+        layouts = {m.name: m.layout.mapping() for m in loaded}
+        try:
+            jit.check_resolved()
+            result = jit.run(run.args, run.env, program_name=program.name)
+        except RigError as e:
+            raise PlacementMismatch(f"{program.name} on {jit.target.name} failed at {_show(layouts)}: {e}") from None
+        if (result.status, result.output) != (run.status, run.output):
+            raise PlacementMismatch(
+                f"{program.name} on {jit.target.name} at {_show(layouts)}: {result.summary()}, output "
+                f"{list(result.output)!r}; its header states status {run.status}, output {list(run.output)!r}"
+                + (f"; {result.error}" if result.error else ""))
+        relocations: Dict[str, int] = {}
+        for m in loaded:
+            for r in m.trace:
+                relocations[r.type] = relocations.get(r.type, 0) + 1
+        return result, relocations, sum(len(m.image.stubs) for m in loaded)
+    finally:
+        for m in reversed(loaded):
+            jit.unload(m)
+        jit.process.heap.reset()
+
+
+def _show(layouts: Dict[str, Dict[str, int]]) -> str:
+    return "; ".join(f"{m}: " + " ".join(f"{k}={v:#x}" for k, v in lay.items()) for m, lay in layouts.items())

@@ -73,3 +73,42 @@ def test_placement_invariance(target, data):
     if target not in EXAMPLES:
         EXAMPLES[target] = fuzz.Examples(target, fuzz.corpus_programs(CORPUS, target))
     EXAMPLES[target].example(data)
+
+
+WHOLE = {t: fuzz.whole_programs(CORPUS, t) for t in ("x86_64", "arm", "thumb", "aarch64")}
+
+
+@pytest.mark.parametrize("target", sorted(WHOLE))
+def test_whole_programs_are_placement_invariant(target):
+    """Every module of a whole program at its own drawn placement (constructor
+    tables, COMMON, weak and COMDAT links across modules included) still gives
+    the status and output its header states."""
+    examples = fuzz.Examples(target, [], whole=WHOLE[target], generated=False)
+    seen = set()
+
+    @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(data=st.data())
+    def prop(data):
+        before = examples.report.examples
+        examples._whole(data)
+        if examples.report.examples > before:
+            seen.add(target)
+
+    prop()
+    assert target in seen and examples.report.examples >= 20
+    assert len(examples.report.relocations) >= 3        # code, data and constructor-table sites
+
+
+def test_whole_program_property_catches_a_broken_row():
+    """The property can fail: with .init_array's pointer relocation (R_ARM_TARGET1,
+    which ARM EABI uses there) broken, a program with constructors goes wrong."""
+    from rig.mutants import swap_row
+    from rig.properties import PlacementMismatch, check_program
+    from rig.jit import Jit
+    prog = next(p for p in WHOLE["arm"] if p.name == "ctors_dtors.ll")
+    with swap_row("arm", "R_ARM_TARGET1", prepare=lambda v: v + 4):
+        jit = Jit("arm", seed=1)
+        probe = jit.load(prog.path, defer_undefined=True)
+        jit.unload(probe)
+        with pytest.raises(PlacementMismatch, match="ctors_dtors.ll on arm"):
+            check_program(jit, prog, [probe.layout.mapping()])

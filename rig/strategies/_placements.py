@@ -17,7 +17,7 @@ from hypothesis import assume, strategies as st
 
 from targets.base import Expr
 
-from ..layout import (PAGE, AddressSpace, Item, absolute_limit, align_up, items_of, page_up,
+from ..layout import (PAGE, AddressSpace, Item, absolute_limit, align_up, external_reach, items_of, page_up,
                       relative_reach)
 
 #: Where a layout starts; the first entry is where shrinking goes.
@@ -26,14 +26,20 @@ BASES = ("low", "anywhere", "bit31", "above_4g", "top_of_32bit")
 GAPS = ("none", "exact_alignment", "small", "page_straddle", "far")
 
 
-def _window(obj, target, space: AddressSpace, code_model: str) -> tuple:
-    """[lo, top) where the module may go and the widest span it may take."""
+def _window(obj, target, space: AddressSpace, code_model: str, resolve=None) -> tuple:
+    """[lo, top) where the module may go and the widest span it may take (in
+    reach of the externals it addresses pc-relatively, when `resolve` says where)."""
     window = target.code_models.get(code_model, space.hi - space.lo)
     reach = relative_reach(obj)
     if reach is not None:
         window = min(window, reach)
-    top = min(space.hi, absolute_limit(obj, space))
-    return space.lo, top, min(window, top - space.lo)
+    lo, top = space.lo, min(space.hi, absolute_limit(obj, space))
+    ext_reach, names = external_reach(obj)
+    if ext_reach is not None and resolve is not None:
+        near = [hit[0] for hit in map(resolve, sorted(names)) if hit is not None]
+        if near:
+            lo, top = max(lo, page_up(max(near) - ext_reach)), min(top, min(near) + ext_reach)
+    return lo, top, max(0, min(window, top - lo))
 
 
 def _base(draw, kind: str, lo: int, top: int, span: int, pointer_size: int, space: AddressSpace) -> int:
@@ -75,7 +81,7 @@ def placements(draw, jit, module, code_model: str = None) -> Dict[str, int]:
     """An explicit placement (name -> address) for `module`'s object on `jit`."""
     obj, target, space = module.object, jit.target, jit.space
     items, _ = items_of(obj, target)
-    lo, top, window = _window(obj, target, space, code_model or module.options.code_model)
+    lo, top, window = _window(obj, target, space, code_model or module.options.code_model, jit.resolve)
     order: List[Item] = draw(st.permutations(items))
     need = sum(i.size + i.align for i in items) + 2 * PAGE * len(items)
     assume(need <= window)
