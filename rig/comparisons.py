@@ -33,6 +33,8 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from . import irsig
+from .compile import strip_target
 from .errors import CompileError, ComparisonFailed, SignatureError
 
 #: rig target -> (zig target triple for the libc and link driver, qemu-user binary)
@@ -61,46 +63,38 @@ def install_hint() -> str:
 
 # --------------------------------------------------------------------- the program
 
-def _int_bits(type_text: str, what: str) -> int:
-    m = re.fullmatch(r"i(\d+)", type_text.strip())
-    if not m:
-        raise SignatureError(f"comparisons pass and return integers only; {what} has type {type_text}")
-    return int(m.group(1))
+def _int_bits(t, what: str) -> int:
+    if t.kind != "int" or not t.size:
+        raise SignatureError(f"comparisons pass and return fixed-width integers only; {what} is {t.name}")
+    return 8 * t.size
 
 
 def _main_ir(ir_source: str, fn: str, args: Sequence[int], calls: int) -> str:
     """IR of a `main` that calls `fn(*args)` `calls` times and returns the last result."""
-    import llvmlite.binding as llvm
     if calls < 1:
         raise SignatureError(f"calls must be at least 1, not {calls}")
-    try:
-        module = llvm.parse_assembly(_strip_target(ir_source))
-    except RuntimeError as e:
-        raise CompileError(f"LLVM IR does not parse: {str(e).strip()}") from None
-    try:
-        f = module.get_function(fn)
-    except NameError:
-        f = None
-    if f is None or f.is_declaration:
-        raise SignatureError(f"the IR defines no function {fn!r}")
     if fn == "main":
         raise SignatureError("the function to call cannot be called main (the comparison adds its own)")
-    m = re.match(r"^(.*?)\s*\((.*)\)$", str(f.global_value_type))
-    params = [str(a.type) for a in f.arguments]
-    if m is None or m.group(2).rstrip().endswith("..."):
-        raise SignatureError(f"{fn} has a signature the comparison cannot call: {f.global_value_type}")
-    if len(params) != len(args):
-        raise SignatureError(f"{fn} takes {len(params)} argument(s), {len(args)} given")
+    sigs = irsig.signatures(strip_target(ir_source).encode(), "ir")
+    if not sigs and "define" in ir_source:
+        raise CompileError("LLVM IR does not parse (or defines nothing the rig can call)")
+    sig = sigs.get(fn)
+    if sig is None:
+        raise SignatureError(f"the IR defines no function {fn!r} the comparison can call")
+    if sig.variadic:
+        raise SignatureError(f"{fn} is variadic: the comparison cannot call it")
+    if len(sig.params) != len(args):
+        raise SignatureError(f"{fn} takes {len(sig.params)} argument(s), {len(args)} given")
     actuals = []
-    for i, (t, v) in enumerate(zip(params, args)):
+    for i, (t, v) in enumerate(zip(sig.params, args)):
         bits = _int_bits(t, f"argument {i} of {fn}")
         if not isinstance(v, int):
             raise SignatureError(f"argument {i} of {fn} must be an int, not {v!r}")
         v &= (1 << bits) - 1
         if v >= 1 << (bits - 1):
             v -= 1 << bits
-        actuals.append(f"{t} {v}")
-    ret = m.group(1).strip()
+        actuals.append(f"i{bits} {v}")
+    ret = f"i{_int_bits(sig.result[0], f'the result of {fn}')}" if sig.result else "void"
     call = f"call {ret} @{_ir_name(fn)}({', '.join(actuals)})"
     lines = ["", "define i32 @main() {"]
     for k in range(calls):
@@ -109,7 +103,7 @@ def _main_ir(ir_source: str, fn: str, args: Sequence[int], calls: int) -> str:
     if ret == "void":
         lines.append("  ret i32 0")
     else:
-        bits = _int_bits(ret, f"the result of {fn}")
+        bits = int(ret[1:])
         if bits > 32:
             lines.append(f"  %s = trunc {ret} {last} to i32")
         elif bits < 32:
@@ -125,15 +119,10 @@ def _ir_name(name: str) -> str:
     return name if re.fullmatch(r"[-a-zA-Z$._][-a-zA-Z$._0-9]*", name) else '"' + name + '"'
 
 
-def _strip_target(ir_source: str) -> str:
-    # The IR's own triple and datalayout, if any, are the compiler's business.
-    return re.sub(r'^\s*target\s+(triple|datalayout)\s*=\s*"[^"]*"\s*$', "", ir_source, flags=re.M)
-
-
 def program(ir_source: str, fn: str, args: Sequence[int] = (), calls: int = 1) -> str:
     """The IR plus a `main` that calls `fn(*args)` `calls` times and returns the
     last result (as the exit status: its low 8 bits); no target triple."""
-    return _strip_target(ir_source) + _main_ir(ir_source, fn, tuple(args), calls)
+    return strip_target(ir_source) + _main_ir(ir_source, fn, tuple(args), calls)
 
 
 # ---------------------------------------------------------------------- running tools

@@ -94,6 +94,12 @@ def _key(data: bytes, target: Target, opts: Options) -> str:
 _TRIPLE = re.compile(rb'^\s*target\s+(triple|datalayout)\s*=\s*"[^"]*"\s*$', re.M)
 
 
+def strip_target(ir: str) -> str:
+    """IR text without its `target triple` and `target datalayout` lines (they
+    name the machine it was written for; the compiler names the one it builds for)."""
+    return _TRIPLE.sub(b"", ir.encode()).decode()
+
+
 def retargeted(data: bytes, target: Target) -> List[str]:
     """What the IR says about another machine and the rig replaces: notes such
     as "target triple x86_64-pc-linux-gnu replaced by aarch64-unknown-linux-gnu"
