@@ -318,7 +318,7 @@ def relative_reach(obj: ObjectFile) -> Optional[int]:
     return reach
 
 
-def external_reach(obj: ObjectFile) -> Tuple[Optional[int], frozenset]:
+def external_reach(obj: ObjectFile) -> Tuple[Optional[int], Tuple[str, ...]]:
     """How near the object must lie to the externals it reaches pc-relatively
     (not through a GOT or a branch, which a stub extends), and their names.
 
@@ -339,7 +339,7 @@ def external_reach(obj: ObjectFile) -> Tuple[Optional[int], frozenset]:
         span -= span // 16
         reach = span if reach is None else min(reach, span)
         names.add(sym.name)
-    return reach, frozenset(names)
+    return reach, tuple(sorted(names))
 
 
 def random_placement(items: List[Item], space: AddressSpace, window: int, rng: _random.Random,
@@ -467,7 +467,7 @@ def make_layout(obj: ObjectFile, target: Target, space: AddressSpace, policy: st
             window = min(window, reach)
         floor = None
         if ext_reach is not None and resolve is not None:
-            near = [hit[0] for hit in map(resolve, sorted(ext_names)) if hit is not None]
+            near = [hit[0] for hit in map(resolve, ext_names) if hit is not None]
             if near:
                 floor = max(near) - ext_reach
                 limit = min(limit, min(near) + ext_reach)

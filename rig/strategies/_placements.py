@@ -36,7 +36,7 @@ def _window(obj, target, space: AddressSpace, code_model: str, resolve=None) -> 
     lo, top = space.lo, min(space.hi, absolute_limit(obj, space))
     ext_reach, names = external_reach(obj)
     if ext_reach is not None and resolve is not None:
-        near = [hit[0] for hit in map(resolve, sorted(names)) if hit is not None]
+        near = [hit[0] for hit in map(resolve, names) if hit is not None]
         if near:
             lo, top = max(lo, page_up(max(near) - ext_reach)), min(top, min(near) + ext_reach)
     return lo, top, max(0, min(window, top - lo))
