@@ -178,7 +178,7 @@ def _trial(jit: Jit, source, fn: str, args) -> None:
 
 
 def memory_growth(target: str, source, fn: str, args, trials: int) -> float:
-    """MiB of peak RSS growth over `trials` trials on one Jit."""
+    """MiB of peak RSS growth over `trials` trials on one Jit (`peak_rss_mib()` is the peak itself)."""
     jit = Jit(target, seed=3)
     for _ in range(200):
         _trial(jit, source, fn, args)
@@ -189,6 +189,11 @@ def memory_growth(target: str, source, fn: str, args, trials: int) -> float:
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     jit.close()
     return (after - before) / 1024
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident set so far, in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class BenchError(RigError):
@@ -268,6 +273,7 @@ def run(targets: List[str], *, program: Optional[BenchProgram] = None, quick: bo
         say(f"{t}: memory over {mem_trials} trials")
         row["memory_growth_mib"] = memory_growth(t, prog.source, prog.fn, prog.args, mem_trials)
         row["memory_trials"] = mem_trials
+        row["peak_rss_mib"] = peak_rss_mib()
         out[t] = row
     return out
 

@@ -87,6 +87,7 @@ def test_bench_quick_json(capsys):
     assert r["large"]["relocations"] >= 1000 and r["large"]["relocations_per_second"] > 0
     assert 0 < r["cached_fraction"] < r["disk_cached_fraction"] < 1
     assert r["memory_trials"] == 500 and "lld_qemu" not in r
+    assert r["peak_rss_mib"] > 20
 
 
 def test_bench_times_a_corpus_program(capsys):
