@@ -21,7 +21,6 @@ import pytest
 import rig
 import targets as rig_targets
 from rig import compile as rig_compile
-from rig import toolchain
 from rig.cli import main as cli_main
 from rig.program import ProgramResult
 from rig.pytest_plugin import TARGETS
@@ -1165,7 +1164,6 @@ define i64 @abs_value() {
 """
 
 
-@pytest.mark.skipif(not toolchain.available(), reason="assembling needs the ziglang package")
 @pytest.mark.parametrize("reloc", ["static", "pic"])
 def test_absolute_symbol_from_assembly(target, reloc, tmp_path):
     asm = tmp_path / "abs.s"

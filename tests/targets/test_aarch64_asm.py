@@ -32,10 +32,9 @@ import pytest
 
 import rig
 from rig import compile as C
-from rig import corpus, lld, runner, toolchain
+from rig import corpus, lld, runner
 from targets.aarch64_relocs import RELOCATIONS
 
-pytestmark = pytest.mark.skipif(not toolchain.available(), reason="needs the ziglang package")
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus" / "asm" / "aarch64.s"
