@@ -136,37 +136,19 @@ def run(jit, args: Sequence[Union[str, bytes]] = (), env: Env = None, *, program
 
 
 def _run(jit, chunks, address: int, thumb: bool, sig, main_args) -> ProgramResult:
-    ended, status = "return", 0
-    try:
-        for init in initializers(jit, "init"):
-            _call_pointer(jit, chunks, init.pointer, _VOID, ())
-        value = _call(jit, chunks, address, thumb, sig, main_args)
-        status = (int(value) if sig.result else 0) & 0xFF
-    except ProgramExit as e:
-        if _stops(e, chunks):
-            return _stopped(e, chunks)
-        ended, status = "exit", e.status
-    except _Killed as k:
-        return k.result(chunks)
-    return _exit(jit, chunks, ended, status)
-
-
-def _stops(e: ProgramExit, chunks) -> bool:
-    """Keep what the call printed; True when it ends everything (_exit, abort)."""
-    chunks.extend(e.output)
-    return e.kind != "exit"
-
-
-def _stopped(e: ProgramExit, chunks) -> ProgramResult:
-    return ProgramResult(e.status, join_output(chunks), e.kind, e.signal)
-
-
-def _exit(jit, chunks, ended: str, status: int) -> ProgramResult:
-    """What exit() does after main: handlers last-in first-out, then destructors."""
+    """Constructors and main, then what exit() does: handlers last-in first-out,
+    then destructors.  exit() from a handler or destructor lets the rest run (as
+    glibc does); _exit, abort, a fault or a limit end everything."""
     proc = jit.process
-    finis = None
+    ended, status, started, finis = "return", 0, False, None
     while True:
         try:
+            if not started:
+                started = True
+                for init in initializers(jit, "init"):
+                    _call_pointer(jit, chunks, init.pointer, _VOID, ())
+                value = _call(jit, chunks, address, thumb, sig, main_args)
+                status = (int(value) if sig.result else 0) & 0xFF
             while proc.exit_handlers:
                 function, argument, with_argument = proc.exit_handlers.pop()
                 if with_argument:
@@ -179,10 +161,9 @@ def _exit(jit, chunks, ended: str, status: int) -> ProgramResult:
                 _call_pointer(jit, chunks, finis.pop(0).pointer, _VOID, ())
             return ProgramResult(status, join_output(chunks), ended)
         except ProgramExit as e:
-            # exit() from a handler or destructor: the rest still run (as glibc does);
-            # _exit and abort end everything.
-            if _stops(e, chunks):
-                return _stopped(e, chunks)
+            chunks.extend(e.output)
+            if e.kind != "exit":
+                return ProgramResult(e.status, join_output(chunks), e.kind, e.signal)
             ended, status = "exit", e.status
         except _Killed as k:
             return k.result(chunks)
