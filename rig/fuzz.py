@@ -193,10 +193,13 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
         if not programs:
             report.failures.append(f"no corpus programs with stated results for {name} in {corpus_dir}")
             continue
-        prop = _property(name, programs, report, lambda: tick(name), generated, whole_programs(corpus_dir, name))
+        whole = whole_programs(corpus_dir, name)
         deadline = time.monotonic() + 60 * minutes if minutes else None
-        batch = examples or 200
+        # a time budget runs in small batches so the deadline is checked often
+        batch = 20 if minutes else (examples or 200)
         while True:
+            # a fresh property per batch: Hypothesis refuses a second settings() on one function
+            prop = _property(name, programs, report, lambda: tick(name), generated, whole)
             # no explain phase: it re-runs a failure dozens of times, each with an lld link for the report
             runner = settings(max_examples=batch, deadline=None, database=db, print_blob=True,
                               suppress_health_check=list(HealthCheck),

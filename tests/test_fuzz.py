@@ -27,6 +27,19 @@ def test_fuzz_all_targets_json(capsys, tmp_path):
     assert by_target["aarch64"]["relocations"].get("R_AARCH64_CALL26")
 
 
+def test_fuzz_minutes_runs_batches_until_the_deadline(capsys, tmp_path):
+    """`--minutes` (a README line) runs batch after batch until its time is up."""
+    import time
+    start = time.monotonic()
+    assert main(["fuzz", "--target", "aarch64", "--minutes", "0.25", "--seed", "1", "--corpus", str(CORPUS),
+                 "--db", str(tmp_path / "db"), "--json"]) == 0
+    took = time.monotonic() - start
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] and not report["targets"][0]["failures"]
+    assert took >= 15                                 # it ran to the deadline, not one batch
+    assert report["targets"][0]["examples"] > 20      # more than one batch of 20
+
+
 def test_fuzz_prints_the_coverage_table(capsys, tmp_path):
     assert main(["fuzz", "--target", "thumb", "--examples", "10", "--corpus", str(CORPUS), "--db", ""]) == 0
     out = capsys.readouterr().out
