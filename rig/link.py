@@ -33,7 +33,7 @@ class TraceRecord:
     section: str
     offset: int
     type: str
-    symbol: str
+    symbol: str               #: the symbol's name; a section symbol's section name; "" for none
     S: int
     A: int
     P: int
@@ -42,11 +42,12 @@ class TraceRecord:
     before: bytes
     after: bytes
     stub: Optional[int] = None  #: the stub's address, when the site branches through one
+    T: int = 0                  #: the Thumb bit ORed into S + A (ARM interworking), included in `value`
 
     def as_dict(self) -> dict:
         """Plain data for JSON."""
         return {"section": self.section, "offset": self.offset, "type": self.type, "symbol": self.symbol,
-                "S": self.S, "A": self.A, "P": self.P, "value": self.value, "via": self.via,
+                "S": self.S, "A": self.A, "T": self.T, "P": self.P, "value": self.value, "via": self.via,
                 "before": self.before.hex(), "after": self.after.hex(), "stub": self.stub}
 
 
@@ -267,9 +268,10 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
                 via = "stub"
         lo = fld.lo
         if (lo is not None and not lo <= v < fld.hi) or v % fld.align:
+            route = f" through its stub at {L:#x} (the distance to the stub)" if L is not None else ""
             raise RelocationOverflow(
                 f"{obj.name}: {howto.name} at {obj.section(r.section).name}+{r.offset:#x} (P={P:#x}) "
-                f"against {_symname(obj, r)}: value {_hex(v)} does not fit {fld.name}: allowed "
+                f"against {_symname(obj, r)}{route}: value {_hex(v)} does not fit {fld.name}: allowed "
                 f"{fld.range_text()}", value=v, site=f"{obj.section(r.section).name}+{r.offset:#x}")
         buf = bufs[r.section]
         off, size = r.offset, fld.size
@@ -277,7 +279,8 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
         after = (fld.encode(int.from_bytes(before, "little"), v) & _MASKS[size]).to_bytes(size, "little")
         buf[off:off + size] = after
         if trace:
-            records.append((r, S[r.symbol], v, via, bytes(before), after, P, L))
+            records.append((r, S[r.symbol], v, via, bytes(before), after, P, L,
+                            t if howto.thumb_bit else 0))
 
     exported, local = definitions(obj, layout, exclude)
     return Image(bufs, got, exported, local, records, stubs, obj)
@@ -336,6 +339,13 @@ def _hex(v: int) -> str:
     return f"-{-v:#x}" if v < 0 else f"{v:#x}"
 
 
-def _record(obj, r, s, v, via, before, after, P=0, L=None) -> TraceRecord:
-    return TraceRecord(obj.section(r.section).name, r.offset, r.howto.name, _symname(obj, r),
-                       s, r.addend, P, v, via, before, after, L)
+def _record(obj, r, s, v, via, before, after, P=0, L=None, t=0) -> TraceRecord:
+    sym = obj.symbols[r.symbol] if r.symbol else None
+    if sym is None:
+        name = ""
+    elif sym.type == "section" and sym.section is not None:
+        name = obj.section(sym.section).name
+    else:
+        name = sym.name
+    return TraceRecord(obj.section(r.section).name, r.offset, r.howto.name, name,
+                       s, r.addend, P, v, via, before, after, L, t)

@@ -3,20 +3,79 @@ the rig chose and compare, site by site, the fields both wrote.
 
 lld (from the `ziglang` package) gets a linker script that puts every
 allocatable input section in an output section of its own at the rig's
-address, `--defsym` for every external at the address the rig resolved it
-to, and `--no-relax`.  Sites the rig sent through a GOT slot or a stub are
-not compared byte for byte (the two linkers lay those out differently); for
-them the caller checks the slot or the stub instead.
+address, `--defsym` for every external at the address the rig's sites reach
+it at, and `--no-relax` (no GOT or TLS relaxation: lld writes the
+instruction the compiler chose, as the rig does).
+
+What is compared, byte for byte, at the rig's own addresses:
+
+* every relocated field the rig wrote directly (S + A, S + A - P, pages,
+  MOVW chunks, sizes, branches that reach their target);
+* branches through a rig stub to an external (lld is given the stub's
+  address for the symbol);
+* GOT-relative fields: slot-relative ones (x86-64 GOT32, GOT64,
+  GOTPCREL, GOTPCRELX, REX_GOTPCRELX; Arm GOT_PREL, TARGET2, GOT_BREL;
+  AArch64 ADR_GOT_PAGE, LD64_GOT_LO12_NC, LD64_GOTPAGE_LO15) and
+  GOT-base-relative ones (GOTPC32, GOTPC64, GOTOFF64, PLTOFF64, BASE_PREL,
+  GOTOFF32, and any field against `_GLOBAL_OFFSET_TABLE_`).  For these lld's
+  GOT must be the rig's: the same base, the same slots in the same order.
+  The base: where it is, is the linker's choice (the psABIs only ask that
+  `_GLOBAL_OFFSET_TABLE_` and the GOT-base-relative types agree).  The rig
+  uses the start of its GOT; lld uses the start of `.got` on Arm and
+  AArch64 but of `.got.plt` on x86-64.  The script puts both output sections
+  at the rig's GOT, so every target's base is the rig's; they overlap in
+  memory (hence `--no-check-sections`), and `AT()` gives `.got.plt` a
+  segment of its own so that its file bytes do not overwrite `.got`'s.
+  The order: lld numbers slots in symbol-table order, global symbols first,
+  then each file's locals (`postScanRelocations`); the rig in order of first
+  reference.  lld therefore links a copy of the object (`symbols_first`)
+  whose symbol table lists the GOT's symbols as its first global symbols,
+  in the rig's slot order; a local one becomes a hidden global under a new
+  name (a section symbol loses its type): same address, and nothing a static
+  link could preempt;
+* every GOT slot: the rig's holds the address the symbol has (lld's value
+  for the object's own, the resolver's for an external), and lld's slot
+  the same word.  If the rig's slot is right and lld's is not, lld did not
+  number its slots as predicted: a `RigError`, not a difference;
+* every stub: it reaches the address lld gives the symbol.
+
+What is not compared is counted in `Comparison.uncompared` (type -> reason
+-> sites), never dropped silently:
+
+* markers (R_*_NONE, V4BX): nothing is written;
+* unwind tables (.eh_frame, .ARM.exidx, .ARM.extab): lld rebuilds them
+  (merges, sorts and deduplicates entries, adds some) instead of patching
+  them in place, so they are discarded from its link;
+* branches through a stub to a symbol of the object itself: lld makes its
+  own thunk (at another address) or, on x86-64, has none; the stub is
+  checked instead;
+* a site reaching an external in another way than the address lld was given
+  for it (a function both called through a far stub and reached directly);
+* sites against a GOT slot lld numbers differently: lld gives no slot to a
+  symbol that only unwind tables reach through the GOT (it discards them),
+  so the rig's later slots are one off in lld's GOT;
+* sites in a section the rig did not link (a dropped COMDAT member) or in
+  a NOBITS one;
+* lld's word in the slot of an external it only knows as a rig stub (lld's
+  slot holds the stub): the rig's slot is checked against the resolver
+  alone (`Comparison.slots` counts the slots compared with lld's).
+
+Types ld.lld 22 does not implement (x86-64 GOTPCREL64, GOTPLT64; Arm ABS16,
+ABS8, THM_JUMP6) are in corpus files marked NOLLD, which the differential
+test does not link with lld at all.
 """
 from __future__ import annotations
 
+import hashlib
+import struct
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
-from targets.base import GOT_BASE_EXPRS, Target
+from targets.base import GOT_SLOT_EXPRS, Target
 
+from ._cache import LRU
 from .errors import RigError
 from .layout import GOT, Layout
 from .link import GOT_SYMBOL, UNWIND_SECTIONS, Image
@@ -25,6 +84,19 @@ from .toolchain import zig
 
 #: Sections lld rewrites on its own terms (unwind tables: merged, sorted, deduplicated).
 SKIPPED = UNWIND_SECTIONS
+
+#: Why a site is not compared (the keys of `Comparison.uncompared[type]`).
+MARKER = "writes nothing (a marker)"
+UNWIND = "in an unwind table, which lld rebuilds (merged, sorted, entries added) instead of patching"
+LOCAL_STUB = "branches through a rig stub to the object's own symbol: lld makes its own thunk, elsewhere"
+OTHER_WAY = "reaches an external another way (direct or another stub) than the address lld is given for it"
+NOT_LINKED = "not linked by the rig (in a dropped section)"
+NOBITS = "in a NOBITS section: no bytes to compare"
+SHIFTED_SLOT = ("its GOT slot is at another index in lld's GOT: lld has no slot for a symbol only unwind "
+                "tables reach through the GOT, and the rig's slots after it are shifted")
+
+#: The prefix of the names lld sees for local symbols that have a GOT slot.
+RENAMED = "__rig_lld_got."
 
 
 @dataclass(frozen=True)
@@ -51,6 +123,19 @@ class Comparison:
     skipped: int
     differences: List[SiteDifference]
     types: Dict[str, int]                 #: relocation type -> sites compared
+    #: relocation type -> why some of its sites were not compared -> how many
+    uncompared: Dict[str, Dict[str, int]] = field(default_factory=dict)
+    slots: int = 0                        #: GOT slots compared with lld's
+
+
+@dataclass(frozen=True)
+class Linked:
+    """What lld made of the object."""
+
+    sections: Dict[str, bytes]            #: placed section name -> bytes
+    symbols: Dict[str, int]               #: unique names of the object -> value (Thumb bit included)
+    got: Optional[bytes]                  #: the .got section's bytes (None: lld made no .got)
+    bases: Dict[str, int]                 #: ".got" / ".got.plt" -> address, where lld made them
 
 
 def script(obj: ObjectFile, layout: Layout) -> str:
@@ -60,9 +145,11 @@ def script(obj: ObjectFile, layout: Layout) -> str:
         if p.item.name.startswith(SKIPPED):
             continue
         if p.item.key == GOT:
-            # lld's GOT where the rig's is: GOT-base-relative values then agree, and
-            # lld does not put it on top of another section.
-            lines.append(f"  .got {p.address:#x} : {{ *(.got) *(.got.plt) }}")
+            # lld's GOT where the rig's is, and .got.plt (x86-64 lld's GOT base) at the same
+            # address: GOT-relative values then agree on every target.  AT() puts .got.plt in
+            # a segment of its own: its file bytes then do not overwrite those of .got.
+            lines.append(f"  .got {p.address:#x} : {{ *(.got) }}")
+            lines.append(f"  .got.plt {p.address:#x} : AT({p.address:#x}) {{ *(.got.plt) }}")
             continue
         lines.append(f"  {p.item.name} {p.address:#x} : {{ *({p.item.name}) }}")
     lines.append("  /DISCARD/ : { " + " ".join(f"*({s}*)" for s in SKIPPED) + " }")
@@ -70,20 +157,41 @@ def script(obj: ObjectFile, layout: Layout) -> str:
     return "\n".join(lines) + "\n"
 
 
+def lld_got_symbols(obj: ObjectFile) -> Tuple[int, ...]:
+    """The symbols lld gives a GOT slot, in the rig's slot order: those a GOT
+    relocation reaches from a section lld keeps (it discards unwind tables)."""
+    kept = {r.symbol for r in obj.relocations
+            if r.howto.expr in GOT_SLOT_EXPRS and not obj.section(r.section).name.startswith(SKIPPED)}
+    return tuple(s for s in obj.got_symbols if s in kept)
+
+
+_REORDERED = LRU(64)     # (object digest, symbols first) -> (bytes, renamed)
+
+
 def link(obj_bytes: bytes, obj: ObjectFile, layout: Layout, externals: Dict[str, int],
-         entry: Optional[str] = None) -> Tuple[Dict[str, bytes], Dict[str, int]]:
-    """lld's bytes of every placed section, linked at `layout`, and its symbol
-    values (Thumb bit included) for names that are unique in the object."""
+         entry: Optional[str] = None) -> Linked:
+    """lld's bytes of every placed section and of its GOT, linked at `layout`
+    with the GOT's slots in the rig's order, and its symbol values (Thumb bit
+    included) for names that are unique in the object."""
     from elftools.elf.elffile import ELFFile
     names = [s.name for s in obj.sections]
     if len(set(names)) != len(names):
         raise RigError(f"{obj.name}: sections with the same name cannot be placed one by one in a linker script")
+    first = lld_got_symbols(obj)
+    renamed: Dict[str, int] = {}
+    if first:
+        key = (hashlib.sha1(obj_bytes).digest(), first)
+        hit = _REORDERED.get(key)
+        if hit is None:
+            hit = _REORDERED[key] = symbols_first(obj_bytes, first)
+        obj_bytes, renamed = hit
     with tempfile.TemporaryDirectory(prefix="rig-lld-") as tmp:
         d = Path(tmp)
         (d / "in.o").write_bytes(obj_bytes)
         (d / "link.ld").write_text(script(obj, layout))
         args = ["ld.lld", "-static", "-nostdlib", "--no-relax", "-T", "link.ld", "-o", "out", "in.o",
                 "-z", "norelro", "--no-warn-mismatch",
+                "--no-check-sections",    # .got and .got.plt share the rig's GOT address
                 "-O0",                    # no merging of SHF_MERGE constants: offsets stay the object's
                 "-e", entry or "0"]
         args += [f"--defsym={n}={a:#x}" for n, a in sorted(externals.items())]
@@ -91,12 +199,19 @@ def link(obj_bytes: bytes, obj: ObjectFile, layout: Layout, externals: Dict[str,
         # lld's file is as long as the layout's span (sparse on disk): read only the sections.
         with open(d / "out", "rb") as stream:
             elf = ELFFile(stream)
-            sections = {s.name: s.data() for s in elf.iter_sections() if s.name in names}
-            symbols = _symbols(elf, obj)
-        return sections, symbols
+            sections, got, bases = {}, None, {}
+            for s in elf.iter_sections():
+                if s.name in (".got", ".got.plt"):
+                    bases[s.name] = s["sh_addr"]
+                    if s.name == ".got":
+                        got = s.data()
+                elif s.name in names:
+                    sections[s.name] = s.data()
+            symbols = _symbols(elf, obj, renamed)
+        return Linked(sections, symbols, got, bases)
 
 
-def _symbols(elf, obj: ObjectFile) -> Dict[str, int]:
+def _symbols(elf, obj: ObjectFile, renamed: Dict[str, int]) -> Dict[str, int]:
     """lld's value for every symbol name that is unique in the object."""
     counts: Dict[str, int] = {}
     for sym in obj.symbols:
@@ -104,20 +219,98 @@ def _symbols(elf, obj: ObjectFile) -> Dict[str, int]:
     symbols = {}
     tab = elf.get_section_by_name(".symtab")
     for sym in (tab.iter_symbols() if tab is not None else ()):
-        if sym.name and counts.get(sym.name) == 1 and sym["st_shndx"] != "SHN_UNDEF":
-            symbols[sym.name] = sym["st_value"]
+        name = sym.name
+        if name in renamed:
+            name = obj.symbols[renamed[name]].name
+        if name and counts.get(name) == 1 and sym["st_shndx"] != "SHN_UNDEF":
+            symbols[name] = sym["st_value"]
     return symbols
+
+
+_SHT_SYMTAB, _SHT_RELA, _SHT_REL, _SHT_GROUP, _SHT_SYMTAB_SHNDX = 2, 4, 9, 17, 18
+_STB_GLOBAL, _STT_NOTYPE, _STT_SECTION, _STV_HIDDEN = 1, 0, 3, 2
+
+
+def symbols_first(data: bytes, first: Sequence[int]) -> Tuple[bytes, Dict[str, int]]:
+    """A copy of the ELF relocatable object `data` whose symbol table lists
+    the symbols `first` (indices) as its first global symbols, in that order,
+    and {new name: index in `data`} of those that were local.
+
+    A local one becomes a hidden global named `RENAMED<index>` (a section
+    symbol loses its type: a global cannot be one).  Relocations, group
+    signatures and SHT_SYMTAB_SHNDX follow the new indices; the longer string
+    table is moved to the end of the file."""
+    out = bytearray(data)
+    if data[5] != 1:
+        raise RigError("reordering the symbols of a big-endian object is not supported")
+    is64 = data[4] == 2
+    if is64:
+        shoff, = struct.unpack_from("<Q", data, 0x28)
+        shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
+        shfmt, symfmt, symsize, info_at, other_at = "<IIQQQQIIQQ", "<IBBHQQ", 24, 1, 2
+    else:
+        shoff, = struct.unpack_from("<I", data, 0x20)
+        shentsize, shnum = struct.unpack_from("<HH", data, 0x2E)
+        shfmt, symfmt, symsize, info_at, other_at = "<IIIIIIIIII", "<IIIBBH", 16, 3, 4
+    # a header: [name, type, flags, addr, offset, size, link, info, addralign, entsize]
+    headers = [list(struct.unpack_from(shfmt, data, shoff + i * shentsize)) for i in range(shnum)]
+    symtab = next(i for i, h in enumerate(headers) if h[1] == _SHT_SYMTAB)
+    sh = headers[symtab]
+    n, first_global = sh[5] // symsize, sh[7]
+    syms = [list(struct.unpack_from(symfmt, data, sh[4] + i * symsize)) for i in range(n)]
+    strtab = headers[sh[6]]
+    strings = bytearray(data[strtab[4]:strtab[4] + strtab[5]])
+    renamed: Dict[str, int] = {}
+    front = set(first)
+    for i in first:
+        if i < first_global:
+            name = f"{RENAMED}{i}"
+            renamed[name] = i
+            syms[i][0] = len(strings)
+            strings += name.encode() + b"\0"
+            typ = syms[i][info_at] & 0xF
+            syms[i][info_at] = (_STB_GLOBAL << 4) | (_STT_NOTYPE if typ == _STT_SECTION else typ)
+            syms[i][other_at] = (syms[i][other_at] & ~3) | _STV_HIDDEN
+    order = ([i for i in range(first_global) if i not in front] + list(first)
+             + [i for i in range(first_global, n) if i not in front])
+    new = {old: k for k, old in enumerate(order)}
+    for k, old in enumerate(order):
+        struct.pack_into(symfmt, out, sh[4] + k * symsize, *syms[old])
+    sh[7] = first_global - len(renamed)
+    for h in headers:
+        if h[6] != symtab:
+            continue
+        if h[1] in (_SHT_REL, _SHT_RELA):
+            size = (16 if is64 else 8) + ((8 if is64 else 4) if h[1] == _SHT_RELA else 0)
+            for off in range(h[4], h[4] + h[5], size):
+                if is64:
+                    info, = struct.unpack_from("<Q", out, off + 8)
+                    struct.pack_into("<Q", out, off + 8, (new[info >> 32] << 32) | (info & 0xFFFFFFFF))
+                else:
+                    info, = struct.unpack_from("<I", out, off + 4)
+                    struct.pack_into("<I", out, off + 4, (new[info >> 8] << 8) | (info & 0xFF))
+        elif h[1] == _SHT_GROUP:
+            h[7] = new[h[7]]
+        elif h[1] == _SHT_SYMTAB_SHNDX:
+            old = [bytes(data[h[4] + 4 * j:h[4] + 4 * j + 4]) for j in range(n)]
+            out[h[4]:h[4] + 4 * n] = b"".join(old[o] for o in order)
+    strtab[4], strtab[5] = len(out), len(strings)
+    out += strings
+    for i, h in enumerate(headers):
+        struct.pack_into(shfmt, out, shoff + i * shentsize, *h)
+    return bytes(out), renamed
 
 
 def compare(obj_bytes: bytes, obj: ObjectFile, layout: Layout, image: Image, target: Target,
             resolve) -> Comparison:
-    """Link with lld at the rig's layout and compare every directly written field.
+    """Link with lld at the rig's layout and compare every field both wrote.
 
     Externals are defined for lld where the rig's sites reach them: at the
     symbol, or at the one stub all of a symbol's far sites share (lld would
     refuse a branch out of range to an absolute symbol).  A symbol reached
     several ways is defined at one of the rig's stubs, and only the sites
-    aimed there are compared.
+    aimed there are compared (and sites through its GOT slot: where a slot
+    is, not what it holds, is in their fields).
     """
     by_site = {(r.section, r.offset): r for r in image.trace}
     reached: Dict[str, Dict[int, bool]] = {}        # external -> {address its sites branch or point to: is a stub}
@@ -144,53 +337,117 @@ def compare(obj_bytes: bytes, obj: ObjectFile, layout: Layout, image: Image, tar
                 if found is not None:
                     externals[sym.name] = found[0] | int(found[1])
     entry = next((n for n in image.symbols), None)
-    theirs, lld_symbols = link(obj_bytes, obj, layout, externals, entry)
-    diffs, types, compared, skipped = [], {}, 0, 0
+    lld = link(obj_bytes, obj, layout, externals, entry)
+    _check_got_base(obj, layout, lld)
+    # A symbol's slot: rig index i, lld index j (the same unless lld has no slot for a symbol before it).
+    lld_index = {s: j for j, s in enumerate(lld_got_symbols(obj))}
+    same_slot = {s for i, s in enumerate(obj.got_symbols) if lld_index.get(s) == i}
+    diffs, types, compared = [], {}, 0
+    uncompared: Dict[str, Dict[str, int]] = {}
     for rel in obj.relocations:
         sec = obj.section(rel.section)
         rec = by_site.get((sec.name, rel.offset))
         fld = rel.howto.field
         sym = obj.symbols[rel.symbol] if rel.symbol else None
-        external = sym is not None and sym.kind == "undefined"
-        aimed = rec is not None and (rec.stub if rec.via == "stub" else rec.S)
-        if (fld is None or rec is None or rec.via not in ("direct", "stub")
-                or (rec.via == "stub" and not external)
-                or (external and externals.get(sym.name) != aimed)
-                or sec.name.startswith(SKIPPED) or rel.howto.expr in GOT_BASE_EXPRS or sec.nobits):
-            skipped += 1
+        # _GLOBAL_OFFSET_TABLE_ is no external: both linkers define it, at the GOT's base
+        external = sym is not None and sym.kind == "undefined" and sym.name != GOT_SYMBOL
+        why = None
+        if fld is None:
+            why = MARKER
+        elif sec.name.startswith(SKIPPED):
+            why = UNWIND
+        elif rec is None:
+            why = NOT_LINKED
+        elif sec.nobits:
+            why = NOBITS
+        elif rec.via == "got":
+            if rel.symbol not in same_slot:
+                why = SHIFTED_SLOT
+        elif rec.via == "stub" and not external:
+            why = LOCAL_STUB
+        elif external and externals.get(sym.name) != (rec.stub if rec.via == "stub" else rec.S):
+            why = OTHER_WAY
+        if why is not None:
+            reasons = uncompared.setdefault(rel.howto.name, {})
+            reasons[why] = reasons.get(why, 0) + 1
             continue
         mine = bytes(image.sections[rel.section][rel.offset:rel.offset + fld.size])
-        lld_bytes = theirs[sec.name][rel.offset:rel.offset + fld.size]
+        lld_bytes = lld.sections[sec.name][rel.offset:rel.offset + fld.size]
         compared += 1
         types[rel.howto.name] = types.get(rel.howto.name, 0) + 1
         if mine != lld_bytes:
             diffs.append(SiteDifference(sec.name, rel.offset, rel.howto.name, rec.symbol, mine, lld_bytes))
-    diffs += _check_slots_and_stubs(obj, layout, image, target, lld_symbols, resolve)
-    return Comparison(compared, skipped, diffs, types)
+    slot_diffs, slots = _check_slots(obj, layout, image, target, lld, lld_index, externals, resolve)
+    diffs += slot_diffs + _check_stubs(obj, layout, image, target, lld.symbols, resolve)
+    skipped = sum(n for reasons in uncompared.values() for n in reasons.values())
+    return Comparison(compared, skipped, diffs, types, uncompared, slots)
 
 
-def _check_slots_and_stubs(obj, layout, image, target, lld_symbols, resolve) -> List[SiteDifference]:
-    """Each GOT slot must hold, and each stub reach, the address lld gives the symbol
-    (an external's: the resolver's)."""
-    def expected(index: int) -> Optional[int]:
+def _check_got_base(obj: ObjectFile, layout: Layout, lld: Linked) -> None:
+    """lld's GOT sections must be where the script put them, at the rig's GOT."""
+    bases = dict(lld.bases)
+    if GOT_SYMBOL in lld.symbols:
+        bases[GOT_SYMBOL] = lld.symbols[GOT_SYMBOL]
+    for name, address in bases.items():
+        if address != layout.got:
+            raise RigError(f"{obj.name}: lld put {name} at {address:#x}, not at the rig's GOT "
+                           f"{layout.got if layout.got is None else hex(layout.got)}")
+
+
+def _expected(obj: ObjectFile, layout: Layout, lld_symbols: Dict[str, int], resolve, index: int) -> Optional[int]:
+    """The address (Thumb bit included) a symbol has: lld's for the object's own
+    ones, the resolver's for an external."""
+    sym = obj.symbols[index]
+    if sym.kind == "undefined":
+        found = resolve(sym.name)
+        return None if found is None else found[0] | int(found[1])
+    if sym.type == "section" and sym.section is not None:
+        return layout.address(sym.section)
+    return lld_symbols.get(sym.name)
+
+
+def _check_slots(obj, layout, image, target, lld: Linked, lld_index: Dict[int, int], externals,
+                 resolve) -> Tuple[List[SiteDifference], int]:
+    """Each GOT slot must hold the address lld gives the symbol (an external's:
+    the resolver's), and the word lld's slot for the symbol holds.
+
+    lld's slot holds what it was told: for an external lld knows only as a
+    stub of the rig's, not the resolver's address; that slot is only checked
+    against the resolver.  A slot where the rig holds the right address and
+    lld another means lld's slots are not in the predicted order: a
+    `RigError`, since every GOT-relative site compared would be meaningless."""
+    out: List[SiteDifference] = []
+    ptr = target.pointer_size
+    mask = (1 << (8 * ptr)) - 1
+    slots = 0
+    for i, index in enumerate(obj.got_symbols):
         sym = obj.symbols[index]
-        if sym.kind == "undefined":
-            found = resolve(sym.name)
-            return None if found is None else found[0] | int(found[1])
-        if sym.type == "section" and sym.section is not None:
-            return layout.address(sym.section)
-        return lld_symbols.get(sym.name)
+        want = _expected(obj, layout, lld.symbols, resolve, index)
+        mine = image.got[i * ptr:(i + 1) * ptr] if image.got else b""
+        right = None if want is None else (want & mask).to_bytes(ptr, "little")
+        if right is not None and mine != right:
+            out.append(SiteDifference("GOT", i * ptr, "GOT slot", sym.name, mine, right))
+            continue
+        j = lld_index.get(index)
+        if j is None or (sym.kind == "undefined" and want is not None and externals.get(sym.name) != want):
+            continue
+        theirs = lld.got[j * ptr:(j + 1) * ptr] if lld.got is not None else b""
+        slots += 1
+        if theirs != mine:
+            if want is not None:
+                raise RigError(f"{obj.name}: lld's GOT slot {j} holds {theirs.hex() or 'nothing'}, not the "
+                               f"address of {sym.name or 'symbol %d' % index} the rig's slot {i} holds "
+                               f"({mine.hex()}): lld did not lay its GOT out in the predicted order")
+            out.append(SiteDifference("GOT", i * ptr, "GOT slot", sym.name, mine, theirs))
+    return out, slots
 
+
+def _check_stubs(obj, layout, image, target, lld_symbols, resolve) -> List[SiteDifference]:
+    """Each stub must reach the address lld gives the symbol (an external's: the resolver's)."""
     out = []
     ptr = target.pointer_size
-    for i, index in enumerate(obj.got_symbols):
-        want = expected(index)
-        got = int.from_bytes(image.got[i * ptr:(i + 1) * ptr], "little") if image.got else None
-        if want is not None and got != want:
-            out.append(SiteDifference("GOT", i * ptr, "GOT slot", obj.symbols[index].name,
-                                      (got or 0).to_bytes(ptr, "little"), want.to_bytes(ptr, "little")))
     for (section, index, state, extra), L in image.stubs.items():
-        want = expected(index)
+        want = _expected(obj, layout, lld_symbols, resolve, index)
         want = None if want is None else ((want & ~1) + extra) | (want & 1)
         off = L - layout.address(section)
         reached = target.stub_target(bytes(image.sections[section][off:off + target.stub_size]))

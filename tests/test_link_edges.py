@@ -223,7 +223,7 @@ def check_branch_edge(jit, ir, caller, callee, edge, arg, want, direct_mnemonics
     placement = mapping_for(jit, first, site, value, granule)
     jit.unload(first)
     mod = jit.load(ir, placement=placement)
-    rec = next(t for t in mod.trace if t.symbol == repr(callee) and t.type == site.howto.name)
+    rec = next(t for t in mod.trace if t.symbol == callee and t.type == site.howto.name)
     direct = ((rec.S + rec.A) | site.T) - rec.P
     direct = fld.prepare(direct) if fld.prepare else direct
     assert direct == value, (hex(direct), hex(value))
@@ -254,7 +254,7 @@ def test_branch_at_range_edge(target, kind, edge):
     jit = rig.Jit(target, seed=1, reloc="pic")
     ir, want, ops = (CALL_IR, 16, {"call", "bl"}) if kind == "call" else (TAIL_IR, 15, {"jmp", "b", "b.w"})
     mod = check_branch_edge(jit, ir, "caller", "callee", edge, 5, want, ops)
-    assert {t.type for t in mod.trace if t.symbol == "'callee'"} == {BRANCH_TYPES[target, kind]}
+    assert {t.type for t in mod.trace if t.symbol == "callee"} == {BRANCH_TYPES[target, kind]}
 
 
 def test_branch_reach_matches_the_architecture():
@@ -279,7 +279,7 @@ def test_interworking_call_at_range_edge(direction, edge):
     caller, callee, rtype, arg, want = INTERWORK[direction]
     jit = rig.Jit("arm", seed=2, reloc="pic")
     mod = check_branch_edge(jit, INTERWORK_IR, caller, callee, edge, arg, want, {"blx"})
-    assert next(t for t in mod.trace if t.symbol == repr(callee)).type == rtype
+    assert next(t for t in mod.trace if t.symbol == callee).type == rtype
     assert state_of(jit, mod, caller) != state_of(jit, mod, callee)
 
 
@@ -291,7 +291,7 @@ def test_interworking_at_random_placements(seed):
     jit = rig.Jit("arm", seed=seed, reloc="pic")
     mod = jit.load(INTERWORK_IR)
     for caller, callee, rtype, arg, want in INTERWORK.values():
-        rec = next(t for t in mod.trace if t.symbol == repr(callee))
+        rec = next(t for t in mod.trace if t.symbol == callee)
         assert rec.type == rtype
         fld = next(r.howto.field for r in mod.object.relocations if r.howto.name == rtype)
         raw = ((rec.S + rec.A) | int(mod.image.symbols[callee][1])) - rec.P
@@ -300,7 +300,7 @@ def test_interworking_at_random_placements(seed):
             assert decode_branch(jit, mod, state_of(jit, mod, caller), rec.section, rec.P) \
                 == ("blx", mod.address(callee))
         assert mod.call(caller, arg) == want
-    ptr = next(t for t in mod.trace if t.section == ".data" and t.symbol == "'t_callee'")
+    ptr = next(t for t in mod.trace if t.section == ".data" and t.symbol == "t_callee")
     assert ptr.type == "R_ARM_ABS32"
     word = int.from_bytes(jit.read(mod.address("fp"), 4), "little")
     assert word == mod.address("t_callee") | 1
@@ -315,7 +315,7 @@ def test_interworking_tail_call_goes_through_stub(seed):
     mod = jit.load(INTERWORK_TAIL_IR, placement="packed" if seed == 0 else None)
     for caller, callee, rtype, want in (("a_caller", "t_callee", "R_ARM_JUMP24", 15),
                                         ("t_caller", "a_callee", "R_ARM_THM_JUMP24", 25)):
-        rec = next(t for t in mod.trace if t.symbol == repr(callee) and t.section != ".data")
+        rec = next(t for t in mod.trace if t.symbol == callee and t.section != ".data")
         assert (rec.type, rec.via) == (rtype, "stub")
         assert mod.call(caller, 5) == want
 
