@@ -5,7 +5,7 @@ Unicorn "remote process" for x86-64, ARM, Thumb-2 or AArch64, relocated for
 those addresses, and run there, as LLVM's MCJIT does in its remote mode.
 """
 from .errors import (BadObject, BudgetExceeded, ComparisonFailed, CompileError, DuplicateSymbol, EmulationFault,
-                     HostFunctionError, InstructionBudgetExceeded, NoSuchSymbol, PlacementError,
+                     HostFunctionError, InstructionBudgetExceeded, ModuleUnloaded, NoSuchSymbol, PlacementError,
                      ProgramExit, RelocationOverflow, RigError, SignatureError, TimeLimitExceeded,
                      UndefinedSymbol, UnknownTarget, UnsupportedRelocation)
 from .jit import Function, Jit, Module
@@ -18,6 +18,6 @@ TARGETS = ("x86_64", "arm", "thumb", "aarch64")
 
 __all__ = ["Jit", "Module", "Function", "CallResult", "ProgramResult", "TARGETS", "RigError", "BadObject",
            "BudgetExceeded", "ComparisonFailed", "CompileError", "DuplicateSymbol", "EmulationFault", "HostFunctionError",
-           "InstructionBudgetExceeded", "NoSuchSymbol", "PlacementError", "ProgramExit",
+           "InstructionBudgetExceeded", "ModuleUnloaded", "NoSuchSymbol", "PlacementError", "ProgramExit",
            "RelocationOverflow", "SignatureError", "TimeLimitExceeded", "UndefinedSymbol", "UnknownTarget",
            "UnsupportedRelocation"]

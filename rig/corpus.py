@@ -130,7 +130,7 @@ class Program:
         return self.path.name
 
 
-_COMMENTS = ("//", ";", "#", "@")
+from .signature import HEADER_COMMENTS as _COMMENTS
 _CALL = re.compile(r"^([A-Za-z_.$][\w.$]*)\s*\((.*)\)\s*(==|~=)\s*(.+?)\s*$")
 
 

@@ -102,6 +102,10 @@ class ProgramExit(RigError):
         self.output: tuple = ()        #: (stream, bytes) chunks in the order written
 
 
+class ModuleUnloaded(RigError):
+    """A `Module` or `Function` was used after `jit.unload` removed its module."""
+
+
 class UnknownTarget(RigError):
     """No target of that name is registered."""
 

@@ -8,7 +8,10 @@ there; `remap` is `mapSectionAddress` after the fact.
 from __future__ import annotations
 
 import bisect
+import collections
+import contextlib
 import hashlib
+import operator
 import os
 import random
 from pathlib import Path
@@ -18,13 +21,14 @@ import targets as _targets
 
 from . import compile as _compile
 from ._cache import LRU
-from . import irsig, layout as _layout, link as _link, objfile
-from .errors import NoSuchSymbol, PlacementError, RigError, SignatureError, UndefinedSymbol, UnknownTarget
+from . import irsig, layout as _layout, link as _link, objfile, toolchain
+from .errors import (ModuleUnloaded, NoSuchSymbol, PlacementError, RigError, SignatureError, UndefinedSymbol,
+                     UnknownTarget)
 from .process import CallResult, Process
 from .runtime import default_functions
 from .symbols import SymbolTable
 from .runtime.host import HostFunction
-from .signature import Signature, parse as parse_signature
+from .signature import Signature, header_signatures, parse as parse_signature
 
 Source = Union[str, bytes, os.PathLike]
 _SUFFIXES = (".ll", ".bc", ".o", ".s", ".S", ".c")
@@ -69,6 +73,21 @@ def _signatures_via_disk(digest: str, data: bytes, kind: str) -> Dict[str, Signa
 
 
 _SIGNATURES_VERSION = 1
+
+
+class _Undo:
+    """What puts the `Jit` back as it was: steps recorded as an operation changes
+    state, run in reverse if it fails (a load, unload or remap is all-or-nothing)."""
+
+    def __init__(self):
+        self.steps: List[tuple] = []
+
+    def __call__(self, fn, *args) -> None:
+        self.steps.append((fn, args))
+
+    def rollback(self) -> None:
+        for fn, args in reversed(self.steps):
+            fn(*args)
 
 
 class _Loading:
@@ -128,6 +147,7 @@ class Module:
         self.bindings: Dict[object, object] = {}   #: what each external / preemptible name resolved to
         self.pending: Dict[str, str] = {}          #: undefined symbol -> where it is referenced
         self.notes: List[str] = []                 #: what the rig changed, e.g. a foreign target triple replaced
+        self.unloaded = False                      #: set by `jit.unload`: nothing of it may run any more
         self._index()
 
     def _index(self) -> None:
@@ -150,6 +170,9 @@ class Module:
         return self._lookup(name)[0]
 
     def _lookup(self, name: str) -> Tuple[int, bool]:
+        if self.unloaded:
+            raise ModuleUnloaded(f"module {self.name} was unloaded from its {self.jit.target.name} Jit: "
+                                 f"{name!r} no longer exists there (load the module again)")
         hit = self.image.symbols.get(name) or self.image.locals.get(name)
         if hit is None:
             raise NoSuchSymbol(f"module {self.name} defines no symbol {name!r}")
@@ -189,6 +212,8 @@ class Module:
         return f"{sym}{item}+{off:#x} in {self.name}"
 
     def __repr__(self) -> str:
+        if self.unloaded:
+            return f"<Module {self.name} on {self.jit.target.name}: unloaded>"
         return f"<Module {self.name} on {self.jit.target.name}: {self.layout.mapping()}>"
 
 
@@ -220,6 +245,7 @@ class Jit:
         for name, fn in (host_functions or {}).items():
             self.add_host_function(name, fn)
         self.modules: List[Module] = []
+        self._gone: collections.deque = collections.deque(maxlen=64)   # (name, layout) of unloaded modules
         self.symbols = SymbolTable()
         self.notes: List[str] = []          # of the last source prepared
 
@@ -290,13 +316,32 @@ class Jit:
                 out.append((m, *self._link(m, m.object, m.layout, m.exclude, m.defer, self._contents(m))))
         return out
 
-    def _rewrite(self, relinks: List[tuple]) -> None:
+    def _rewrite(self, relinks: List[tuple], undo: _Undo) -> None:
         for m, image, bindings, pending in relinks:
+            writes = [(p.address, image.got if p.item.key == _layout.GOT else image.sections[p.item.key])
+                      for p in m.layout.placements]
+            undo(self._restore, m, m.image, m.bindings, m.pending,
+                 [(a, self.process.read(a, len(data))) for a, data in writes if data])
             m.image, m.bindings, m.pending = image, bindings, pending
-            for p in m.layout.placements:
-                self.process.write(p.address, image.got if p.item.key == _layout.GOT
-                                   else image.sections[p.item.key])
+            for a, data in writes:
+                self.process.write(a, data)
             m._index()
+
+    def _restore(self, m: Module, image, bindings, pending, saved) -> None:
+        m.image, m.bindings, m.pending = image, bindings, pending
+        for a, data in saved:
+            self.process.write(a, data)
+        m._index()
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        """All or nothing: on any error, undo what the block changed and re-raise."""
+        undo = _Undo()
+        try:
+            yield undo
+        except BaseException:
+            undo.rollback()
+            raise
 
     # -- loading ---------------------------------------------------------------
 
@@ -309,42 +354,45 @@ class Jit:
         modules loaded before it that were waiting for its definitions, or whose
         weak definitions its strong ones override, are relinked.  With
         `defer_undefined`, a symbol nobody defines yet waits for a later module
-        (calls refuse to run until then) instead of failing the load."""
+        (calls refuse to run until then) instead of failing the load.  On any
+        error the `Jit` is left exactly as it was."""
+        with self._transaction() as undo:
+            return self._load(undo, source, name, reloc, code_model, opt, placement, seed, defer_undefined)
+
+    def _load(self, undo: _Undo, source, name, reloc, code_model, opt, placement, seed, defer) -> Module:
         name, opts, obj, sigs = self._prepare(source, name, reloc, code_model, opt)
         exclude = self.symbols.dropped(obj)
         policy = self.placement if placement is None else placement
         lay = self._place(obj, policy, opts.code_model, seed, exclude=exclude)
         self.symbols.check(name, obj, exclude)
         owner = _Loading(name)
-        image, bindings, pending = self._link(owner, obj, lay, exclude, defer_undefined)
+        image, bindings, pending = self._link(owner, obj, lay, exclude, defer)
         mod = Module(self, name, obj, lay, image, sigs, opts)
-        mod.exclude, mod.defer, mod.bindings, mod.pending = exclude, defer_undefined, bindings, pending
+        mod.exclude, mod.defer, mod.bindings, mod.pending = exclude, defer, bindings, pending
         mod.notes = list(self.notes)
-        self._install(mod, lay, image)
+        self._install(mod, lay, image, undo)
         self.modules.append(mod)
+        undo(self.modules.remove, mod)
         self.symbols.add(mod, obj, image.symbols, exclude)
+        undo(self.symbols.remove, mod)
         if len(self.modules) > 1:
-            try:
-                self._rewrite(self._relinks(skip=mod))
-            except RigError:
-                self.unload(mod)
-                raise
+            self._rewrite(self._relinks(skip=mod), undo)
         return mod
 
     def load_all(self, sources, **options) -> List[Module]:
         """Load several modules that may refer to each other in any direction
         (lli's `-extra-module`): each placed on its own, all linked together.
-        `UndefinedSymbol` (and nothing left loaded) if a name stays undefined."""
-        loaded: List[Module] = []
-        try:
-            for src in sources:
-                loaded.append(self.load(src, defer_undefined=True, **options))
+        `UndefinedSymbol` if a name stays undefined; on any error nothing of
+        them stays loaded and the `Jit` is exactly as it was."""
+        allowed = {"name", "reloc", "code_model", "opt", "placement", "seed"}
+        unknown = set(options) - allowed
+        if unknown:
+            raise TypeError(f"load_all() got unexpected option(s) {', '.join(sorted(unknown))}")
+        with self._transaction() as undo:
+            loaded = [self._load(undo, src, options.get("name"), options.get("reloc"), options.get("code_model"),
+                                 options.get("opt"), options.get("placement"), options.get("seed"), True)
+                      for src in sources]
             self.check_resolved()
-        except RigError:
-            for m in reversed(loaded):
-                if m in self.modules:
-                    self.unload(m)
-            raise
         for m in loaded:
             m.defer = False
         return loaded
@@ -389,22 +437,27 @@ class Jit:
         obj_bytes = _compile.compile_source(data, self.target, opts, name)
         obj = self._parse(obj_bytes, name)
         sigs = {}
-        if kind != "object":
+        if name.endswith(toolchain.SUFFIXES) and kind != "object":
+            # C and assembly state their signatures in the header, as `rig run` reads them
+            sigs = header_signatures(data.decode("utf-8", "replace"))
+        elif kind != "object":
             digest = hashlib.sha256(data).hexdigest()
             sigs = _sigs.get(digest)
             if sigs is None:
                 sigs = _sigs[digest] = _signatures_via_disk(digest, data, kind)
         self.notes = _compile.retargeted(data, self.target) if kind in ("ir", "bitcode") else []
         if key is not None:
-            _prepared[key] = (name, opts, obj, sigs, self._parse_key(obj_bytes), self.notes)
+            _prepared[key] = (name, opts, obj, sigs, self._parse_key(obj_bytes, name), self.notes)
         return name, opts, obj, sigs
 
-    def _parse_key(self, data: bytes) -> tuple:
-        return (hashlib.sha256(data).hexdigest(), self.target.name, id(self.target.relocations))
+    def _parse_key(self, data: bytes, name: str) -> tuple:
+        # The name is part of the key: errors name the object's file, and two files
+        # with the same bytes are still two files.
+        return (hashlib.sha256(data).hexdigest(), self.target.name, id(self.target.relocations), name)
 
     def _parse(self, data: bytes, name: str) -> objfile.ObjectFile:
         # the table is part of the key: a parsed relocation carries its row (tests swap rows in)
-        key = self._parse_key(data)
+        key = self._parse_key(data, name)
         obj = _parsed.get(key)
         if obj is None:
             obj = _parsed[key] = self._parse_via_disk(key[0], data, name)
@@ -425,9 +478,26 @@ class Jit:
             _compile.store(path, objfile.dumps(obj))
         return obj
 
+    def _address(self, what: str, value) -> int:
+        """A placement address checked at the API boundary: an integer inside the target's space."""
+        if isinstance(value, bool):
+            raise PlacementError(f"{what}: {value!r} is not an address (give an integer)")
+        try:
+            value = operator.index(value)
+        except TypeError:
+            raise PlacementError(f"{what}: {value!r} ({type(value).__name__}) is not an address "
+                                 f"(give an integer)") from None
+        lo, hi = self.space.lo, self.space.hi
+        if not lo <= value < hi:
+            shown = f"-{-value:#x}" if value < 0 else f"{value:#x}"
+            raise PlacementError(f"{what} at {shown} is outside the address space of {self.target.name} "
+                                 f"[{lo:#x}, {hi:#x})")
+        return value
+
     def _place(self, obj, policy, code_model: str, seed=None, ignore=None,
                exclude: frozenset = frozenset()) -> _layout.Layout:
         if isinstance(policy, Mapping):
+            policy = {k: self._address(f"placement of {k}", v) for k, v in policy.items()}
             if exclude:          # a section dropped as a COMDAT duplicate has nowhere to go
                 dropped = {s.name for s in obj.sections if s.index in exclude}
                 policy = {k: v for k, v in policy.items() if k not in dropped}
@@ -437,12 +507,23 @@ class Jit:
         return _layout.make_layout(obj, self.target, self.space, policy, rng=rng, code_model=code_model,
                                    ignore=ignore, exclude=exclude, resolve=self.resolve)
 
-    def _install(self, mod: Module, lay: _layout.Layout, image: _link.Image) -> None:
+    def _install(self, mod: Module, lay: _layout.Layout, image: _link.Image, undo: _Undo) -> None:
         self.process.map_runs(lay.runs(), [
             (p.address, image.got if p.item.key == _layout.GOT else image.sections[p.item.key])
             for p in lay.placements])
+        undo(self.process.unmap_runs, lay.runs())
+        self._reserve(mod, lay)
+        undo(self.space.release, mod)
+
+    def _reserve(self, mod: Module, lay: _layout.Layout) -> None:
         for p in lay.placements:
             self.space.reserve(mod, p.address, max(p.end, p.address + 1))
+
+    def _live(self, mod: Module) -> None:
+        if mod.unloaded:
+            raise ModuleUnloaded(f"module {mod.name} was already unloaded from this Jit")
+        if mod.jit is not self or mod not in self.modules:
+            raise RigError(f"module {mod.name} is not loaded in this Jit ({self.target.name})")
 
     def unload(self, mod: Module) -> None:
         """Remove a module: unmap its pages and forget its symbols.  Modules that
@@ -450,43 +531,59 @@ class Jit:
         waiting for a new definition: calls refuse to run until one is loaded)."""
         users = [m.name for m in self.modules if m is not mod and m.exclude
                  and any(g.signature in self.symbols.holders(mod) for g in m.object.groups)]
+        self._live(mod)
         if users:
             raise RigError(f"cannot unload {mod.name}: {', '.join(users)} use(s) the COMDAT group(s) it keeps "
                            f"({', '.join(self.symbols.holders(mod))}); unload them first")
+        with self._transaction() as undo:
+            # Everything that can fail comes before the pages go.
+            at = self.modules.index(mod)
+            if len(self.modules) > 1:          # only relinking others can fail: then undo exactly
+                undo(self.symbols.restore, self.symbols.snapshot())
+            self.modules.remove(mod)
+            undo(self.modules.insert, at, mod)
+            self.symbols.remove(mod)
+            for m in self.modules:
+                undo(setattr, m, "defer", m.defer)
+                m.defer = True          # a name it used may be gone: wait for it rather than fail here
+            self._rewrite(self._relinks(), undo)
         self.process.unmap_runs(mod.layout.runs())
         self.space.release(mod)
-        self.modules.remove(mod)
-        self.symbols.remove(mod)
-        if self.modules:
-            for m in self.modules:
-                m.defer = True          # a name it used may be gone: wait for it rather than fail here
-            self._rewrite(self._relinks())
+        mod.unloaded = True
+        self._gone.append((mod.name, mod.layout))
 
     # -- remap (mapSectionAddress after the fact) ---------------------------------
 
     def remap(self, mod: Module, section: str, address: int) -> _layout.Layout:
         """Move one section (or the GOT) of a loaded module to `address`, keep
-        its current contents, and re-apply every relocation; the code runs on."""
+        its current contents, and re-apply every relocation; the code runs on.
+        On any error the module, the process and the other modules are exactly
+        as they were."""
+        self._live(mod)
         mapping = mod.layout.mapping()
         if section not in mapping:
             raise PlacementError(f"module {mod.name} has no section {section!r}; it has {', '.join(mapping)}")
-        mapping[section] = address
+        mapping[section] = self._address(f"remap of {section}", address)
         new = _layout.make_layout(mod.object, self.target, self.space, "explicit", mapping=mapping, ignore=mod,
                                   exclude=mod.exclude)
         image, bindings, pending = self._link(mod, mod.object, new, mod.exclude, mod.defer, self._contents(mod))
-        old_image = mod.image
-        self.symbols.update(mod, image.symbols)         # others now resolve to the new addresses
-        try:
+        old = mod.layout
+        with self._transaction() as undo:
+            self.symbols.update(mod, image.symbols)         # others now resolve to the new addresses
+            undo(self.symbols.update, mod, mod.image.symbols)
             others = self._relinks(skip=mod)
-        except RigError:
-            self.symbols.update(mod, old_image.symbols)
-            raise
-        self.process.unmap_runs(mod.layout.runs())
-        self.space.release(mod)
-        self._install(mod, new, image)
-        mod.layout, mod.image, mod.bindings, mod.pending = new, image, bindings, pending
-        mod._index()
-        self._rewrite(others)
+            # The old pages as they are now (the program's writes included), to put back on failure.
+            saved = [(start, self.process.read(start, size)) for start, size, _ in old.runs()]
+            self.process.unmap_runs(old.runs())
+            undo(self.process.map_runs, old.runs(), saved)
+            self.space.release(mod)
+            undo(self._reserve, mod, old)
+            self._install(mod, new, image, undo)
+            undo(self._restore, mod, mod.image, mod.bindings, mod.pending, ())
+            undo(setattr, mod, "layout", old)
+            mod.layout, mod.image, mod.bindings, mod.pending = new, image, bindings, pending
+            mod._index()
+            self._rewrite(others, undo)
         return new
 
     def _contents(self, mod: Module) -> Dict[object, bytes]:
@@ -520,7 +617,7 @@ class Jit:
     # -- calls -------------------------------------------------------------------
 
     def _call(self, mod: Module, name: str, sig: Signature, args) -> CallResult:
-        address, thumb = mod._lookup(name)
+        address, thumb = mod._lookup(name)          # refuses a module unloaded since
         if any(m.pending for m in self.modules):
             self.check_resolved()
         return self.process.call(address, thumb, sig, args, budget=self.budget, timeout=self.timeout)
@@ -543,6 +640,10 @@ class Jit:
         own = self.process.describe_own(address)
         if own:
             return own
+        for name, lay in reversed(self._gone):
+            where = lay.locate(address)
+            if where is not None:
+                return f"{where[0]}+{where[1]:#x} of {name}, a module unloaded before this call"
         owner = self.space.conflict(address, address + 1)
         return str(owner) if isinstance(owner, str) else ""
 

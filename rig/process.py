@@ -190,13 +190,18 @@ class Process:
         starts = [r[0] for r in runs]
         held = []
         for address, data in contents:
-            if not data:
-                continue
-            i = bisect.bisect_right(starts, address) - 1
-            if i < 0 or address + len(data) > starts[i] + runs[i][1]:
-                raise EmulationFault(f"write of {len(data)} bytes at {address:#x}: memory not mapped",
-                                     kind="unmapped", address=address)
-            held.append((i, address - starts[i], data))
+            # An item may span several runs: a section that starts on a page it
+            # shares with an item of other permissions runs on into its own pages.
+            done = 0
+            while done < len(data):
+                at = address + done
+                i = bisect.bisect_right(starts, at) - 1
+                if i < 0 or at >= starts[i] + runs[i][1]:
+                    raise EmulationFault(f"write of {len(data)} bytes at {address:#x}: memory not mapped "
+                                         f"at {at:#x}", kind="unmapped", address=at)
+                n = min(len(data) - done, starts[i] + runs[i][1] - at)
+                held.append((i, at - starts[i], data[done:done + n] if n < len(data) else data))
+                done += n
         buffers = []
         try:
             for start, size, perms in runs:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 from .errors import SignatureError
 
@@ -142,3 +142,26 @@ def ir_type(text: str, zeroext: bool = False) -> Optional[CType]:
     if m:
         return _TYPES[("u" if zeroext else "i") + m.group(1)]
     return None
+
+
+#: How C and assembly sources start a comment line (a header is the leading comment lines).
+HEADER_COMMENTS = ("//", ";", "#", "@")
+
+
+def header_signatures(text: str) -> Dict[str, Signature]:
+    """`name -> Signature` from the ``SIG: name i32(i32)`` lines in the leading
+    comments of a C or assembly source: an object carries no types, so these
+    sources state them (``rig run`` and ``jit.load`` both read them)."""
+    out: Dict[str, Signature] = {}
+    for line in text.splitlines():
+        s = line.strip()
+        if not s:
+            continue
+        prefix = next((p for p in HEADER_COMMENTS if s.startswith(p)), None)
+        if prefix is None:
+            break
+        key, _, rest = s[len(prefix):].strip().partition(":")
+        if key.strip().upper() == "SIG":
+            name, _, sig = rest.strip().partition(" ")
+            out[name] = parse(sig.strip())
+    return out

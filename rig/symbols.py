@@ -108,6 +108,18 @@ class SymbolTable:
         for sig in [s for s, m in self._groups.items() if m is module]:
             del self._groups[sig]
 
+    def snapshot(self) -> tuple:
+        """The table's state, for `restore` (an unload that fails is undone exactly,
+        load order included: it decides between weak definitions and COMDAT groups)."""
+        return (list(self._order), {n: list(d) for n, d in self._defs.items()}, dict(self._groups),
+                dict(self._addresses), dict(self._names))
+
+    def restore(self, state: tuple) -> None:
+        """Go back to a `snapshot`."""
+        order, defs, groups, addresses, names = state
+        self._order, self._defs, self._groups = list(order), {n: list(d) for n, d in defs.items()}, dict(groups)
+        self._addresses, self._names = dict(addresses), dict(names)
+
     def holders(self, module) -> List[str]:
         """COMDAT signatures `module` keeps."""
         return [s for s, m in self._groups.items() if m is module]

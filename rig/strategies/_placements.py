@@ -4,8 +4,11 @@
 loaded module's object: random bases over the target's whole usable space
 inside the reach the object needs, random order, gaps from none to far
 (stubs), bases at exactly an item's alignment, items straddling a 4 KiB page
-(ADRP/lo12), addresses with bit 31 set, above 4 GiB, near the top of the
-32-bit space, and branches exactly at their reach (limit - 1, limit, limit + 1).
+(ADRP/lo12), items of other permissions sharing a page (the page gets the
+union), sections spread beyond their branches' reach (calls between them go
+through stubs, however many sections the object has), addresses with bit 31
+set, above 4 GiB, near the top of the 32-bit space, and branches exactly at
+their reach (limit - 1, limit, limit + 1).
 Every choice shrinks toward a packed, low, in-order layout, so a failure reads
 simply.
 """
@@ -23,7 +26,7 @@ from ..layout import (PAGE, AddressSpace, Item, absolute_limit, align_up, extern
 #: Where a layout starts; the first entry is where shrinking goes.
 BASES = ("low", "anywhere", "bit31", "above_4g", "top_of_32bit")
 #: How much space goes before an item; "none" is where shrinking goes.
-GAPS = ("none", "exact_alignment", "small", "page_straddle", "far")
+GAPS = ("none", "exact_alignment", "small", "page_straddle", "far", "beyond_branch_reach")
 
 
 def _window(obj, target, space: AddressSpace, code_model: str, resolve=None) -> tuple:
@@ -57,8 +60,18 @@ def _base(draw, kind: str, lo: int, top: int, span: int, pointer_size: int, spac
     return max(lo, min(start, top - span)) & ~(PAGE - 1)
 
 
-def _gap(draw, item: Item, cursor: int, kind: str, budget: int) -> int:
+def branch_reach(obj) -> int:
+    """The shortest forward reach of the object's branches that may go through a
+    stub (0 when it has none): a gap wider than this sends calls to stubs."""
+    reach = [r.howto.field.hi for r in obj.relocations
+             if r.howto.expr is Expr.BRANCH and r.howto.field is not None and r.howto.field.lo is not None]
+    return min(reach, default=0)
+
+
+def _gap(draw, item: Item, cursor: int, kind: str, budget: int, reach: int = 0) -> int:
     """Where `item` starts, at or after `cursor`."""
+    if kind == "beyond_branch_reach" and reach and reach + PAGE <= budget:
+        return align_up(cursor + reach + draw(st.integers(0, min(reach, budget - reach))), item.align)
     if kind == "none":
         return align_up(cursor, item.align)
     if kind == "exact_alignment":
@@ -88,14 +101,16 @@ def placements(draw, jit, module, code_model: str = None) -> Dict[str, int]:
     budget = window - need
     kind = draw(st.sampled_from(BASES))
     base = _base(draw, kind, lo, top, need + budget // 4, target.pointer_size, space)
+    reach = branch_reach(obj)
 
     mapping, cursor, prev = {}, base, None
     for item in order:
         gap_kind = draw(st.sampled_from(GAPS))
-        if prev is not None and item.perms != prev:
-            cursor = page_up(cursor)             # other permissions: another page
+        if prev is not None and item.perms != prev and not draw(st.booleans()):
+            cursor = page_up(cursor)             # other permissions: another page (or share it: the union)
         far_budget = budget // max(1, len(order))
-        addr = _gap(draw, item, cursor, gap_kind, far_budget)
+        addr = _gap(draw, item, cursor, gap_kind, far_budget if gap_kind != "beyond_branch_reach" else budget,
+                    reach)
         budget -= max(0, addr - cursor)
         mapping[item.name] = addr
         cursor, prev = addr + item.size, item.perms
