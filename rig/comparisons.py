@@ -13,9 +13,11 @@ function and unloads it.  Without the rig, the nearest a user gets is:
   `lli -remote-mcjit` (the JIT in one process, the code in a child
   `lli-child-target`), next to plain in-process `lli` (MCJIT), on an x86-64 host.
 
-Both check the program's exit status: a comparison that did not run the
-program correctly raises `ComparisonFailed` instead of reporting a time.  Both
-return None when the tools are not installed (`install_hint()` says how).
+Both check the program's exit status: every run by every tool (qemu's, and
+lli's in process and in the remote child alike) must exit with the status the
+rig computed, so a comparison that did not run the program correctly raises
+`ComparisonFailed` instead of reporting a time.  Both return None when the
+tools are not installed (`install_hint()` says how).
 """
 from __future__ import annotations
 
@@ -159,6 +161,9 @@ def _status(proc: subprocess.CompletedProcess, tool: str, what: str) -> int:
 
 
 def _check(status: int, expected: int, tool: str, what: str, proc: subprocess.CompletedProcess) -> None:
+    """`ComparisonFailed` (naming `tool`, `what`, both statuses and the end of
+    `proc`'s stderr) unless `status` is `expected`: the one decision every
+    comparison makes about every run."""
     if status != expected:
         raise ComparisonFailed(f"{tool}: {what} exited with status {status}, expected {expected}; "
                                f"stderr:\n  {_text(proc.stderr)}")
@@ -383,16 +388,15 @@ def lli_remote_cost(ir_source: str, fn: str, args: tuple = (), n: int = 20,
     result's low 8 bits), next to in-process `lli -jit-kind=mcjit`.
 
     Only on an x86-64 host (the IR is run for the host), and None when no lli
-    with an lli-child-target is found (`find_lli`).  The in-process run must
-    exit with `expected` (when given; otherwise its first run sets it) or
-    `ComparisonFailed` is raised; a remote run that exits otherwise is
-    reported, not raised: "status_matches" is False and "remote_statuses"
-    lists what it returned.  A JIT places code wherever its memory manager
-    maps it, so there is no placement to randomise: each trial is a new process.
+    with an lli-child-target is found (`find_lli`).  Every run, in process and
+    remote, must exit with `expected` (when given; otherwise the first
+    in-process run sets it), or `ComparisonFailed` is raised, as for ld.lld +
+    qemu-user.  A JIT places code wherever its memory manager maps it, so there
+    is no placement to randomise: each trial is a new process.
 
     Returns {"seconds_per_trial" (remote, median), "in_process_seconds" (median),
-    "status_matches", "remote_statuses", "remote_stderr" (of the first run that
-    did not match, else ""), "trials", "expected", "tool"}.
+    "remote_statuses" (each remote trial's status, in order), "trials",
+    "expected", "tool"}.
     """
     if platform.machine() not in ("x86_64", "AMD64"):
         return None
@@ -403,7 +407,7 @@ def lli_remote_cost(ir_source: str, fn: str, args: tuple = (), n: int = 20,
     if n < 1:
         raise ComparisonFailed(f"n must be at least 1, not {n}")
     text = program(ir_source, fn, args, calls)
-    local_t, remote_t, remote_statuses, remote_stderr = [], [], [], ""
+    local_t, remote_t, remote_statuses = [], [], []
     with tempfile.TemporaryDirectory(prefix="rig-lli-") as tmp:
         prog = os.path.join(tmp, "prog.ll")
         Path(prog).write_text(text)
@@ -419,16 +423,14 @@ def lli_remote_cost(ir_source: str, fn: str, args: tuple = (), n: int = 20,
             local_t.append(t)
             proc, t = _run([lli, "-remote-mcjit", f"-mcjit-remote-process={child}", prog],
                            "lli -remote-mcjit", f"trial {i}", cwd=tmp)
-            remote_statuses.append(proc.returncode)
-            if proc.returncode != want and not remote_stderr:
-                remote_stderr = _text(proc.stderr)
+            status = _status(proc, "lli -remote-mcjit", f"trial {i}")
+            _check(status, want, "lli -remote-mcjit", f"trial {i}", proc)
+            remote_statuses.append(status)
             remote_t.append(t)
     return {
         "seconds_per_trial": _median(remote_t),
         "in_process_seconds": _median(local_t),
-        "status_matches": all(s == want for s in remote_statuses),
-        "remote_statuses": sorted(set(remote_statuses)),
-        "remote_stderr": remote_stderr,
+        "remote_statuses": remote_statuses,
         "trials": n,
         "expected": want,
         "tool": f"lli {_version([lli])} -remote-mcjit",

@@ -2,13 +2,16 @@
 
 The external tools are optional (the README does not install them), so each
 test that needs one is skipped where it is missing; on a machine that has them
-the comparisons must run the program and check its status.
+the comparisons must run the program and check its status.  That a wrong status
+from any run (lli's remote child included) raises `ComparisonFailed` is also
+tested everywhere, with `comparisons._run` answering for tools that are not run.
 """
 from __future__ import annotations
 
 import platform
 import random
 import shutil
+import subprocess
 
 import pytest
 
@@ -57,12 +60,12 @@ def test_lld_qemu_rejects_an_unknown_target():
 
 
 @needs_lli
-def test_lli_remote_runs_and_reports_its_status():
+def test_lli_remote_runs_every_trial_with_the_expected_status():
     r = cmp.lli_remote_cost(SMALL, "f", (0,), n=2, expected=EXPECTED, calls=2)
     assert r is not None
     assert r["seconds_per_trial"] > 0 and r["in_process_seconds"] > 0
-    assert r["expected"] == EXPECTED
-    assert r["status_matches"] is (r["remote_statuses"] == [EXPECTED])
+    assert r["expected"] == EXPECTED and r["trials"] == 2
+    assert r["remote_statuses"] == [EXPECTED, EXPECTED]     # what each remote run exited with
     assert r["tool"].startswith("lli ") and r["tool"].endswith("-remote-mcjit")
 
 
@@ -70,6 +73,60 @@ def test_lli_remote_runs_and_reports_its_status():
 def test_lli_raises_on_a_wrong_expected_status():
     with pytest.raises(cmp.ComparisonFailed, match="lli.*status 6, expected 7"):
         cmp.lli_remote_cost(SMALL, "f", (0,), n=1, expected=7, calls=2)
+
+
+def _fake_tools(monkeypatch, statuses):
+    """lli and lli-child-target that are not run: `comparisons._run` answers each
+    command with the next status of `statuses[tool]` ("lli" in process, "remote")."""
+    monkeypatch.setattr(cmp.platform, "machine", lambda: "x86_64")
+    monkeypatch.setattr(cmp, "find_lli", lambda: ("/fake/lli", "/fake/lli-child-target"))
+    monkeypatch.setattr(cmp, "_version", lambda cmd: "19.1.7")
+    seen = []
+
+    def run(cmd, tool, what, **kw):
+        seen.append(cmd)
+        kind = "remote" if "-remote-mcjit" in cmd else "lli"
+        status = statuses[kind].pop(0)
+        return subprocess.CompletedProcess(cmd, status, b"", b"fake stderr of " + kind.encode()), 0.01
+
+    monkeypatch.setattr(cmp, "_run", run)
+    return seen
+
+
+def test_lli_remote_raises_when_the_remote_status_differs(monkeypatch):
+    """The remote run is held to the status like every other run (README: the comparison
+    tools must exit with the rig's status, or the benchmark stops with ComparisonFailed)."""
+    seen = _fake_tools(monkeypatch, {"lli": [EXPECTED, EXPECTED], "remote": [EXPECTED, 5]})
+    with pytest.raises(cmp.ComparisonFailed,
+                       match=r"(?s)lli -remote-mcjit: trial 1 exited with status 5, expected 6.*fake stderr of remote"):
+        cmp.lli_remote_cost(SMALL, "f", (0,), n=3, expected=EXPECTED, calls=2)
+    assert len(seen) == 4           # stopped at the first wrong status
+
+
+def test_lli_remote_raises_when_the_remote_run_is_killed(monkeypatch):
+    _fake_tools(monkeypatch, {"lli": [EXPECTED], "remote": [-11]})
+    with pytest.raises(cmp.ComparisonFailed, match="lli -remote-mcjit: trial 0 was killed by signal 11"):
+        cmp.lli_remote_cost(SMALL, "f", (0,), n=1, expected=EXPECTED, calls=2)
+
+
+def test_lli_remote_holds_the_remote_runs_to_the_in_process_status_without_an_oracle(monkeypatch):
+    _fake_tools(monkeypatch, {"lli": [3], "remote": [4]})
+    with pytest.raises(cmp.ComparisonFailed, match="status 4, expected 3"):
+        cmp.lli_remote_cost(SMALL, "f", (0,), n=1)
+    _fake_tools(monkeypatch, {"lli": [3, 3], "remote": [3, 3]})
+    r = cmp.lli_remote_cost(SMALL, "f", (0,), n=2)
+    assert r["expected"] == 3 and r["remote_statuses"] == [3, 3]
+
+
+@pytest.mark.parametrize("status,expected,raises", [(6, 6, False), (7, 6, True), (0, 6, True), (6, 0, True)])
+def test_every_comparison_decides_with_one_status_check(status, expected, raises):
+    proc = subprocess.CompletedProcess(["tool"], status, b"", b"last words")
+    if raises:
+        with pytest.raises(cmp.ComparisonFailed, match=f"(?s)tool: run exited with status {status}, "
+                                                        f"expected {expected}.*last words"):
+            cmp._check(status, expected, "tool", "run", proc)
+    else:
+        cmp._check(status, expected, "tool", "run", proc)
 
 
 def test_the_generated_main_converts_arguments_and_the_result():

@@ -32,24 +32,36 @@ def test_rig_targets_option_and_profiles(pytester):
     bad.stderr.fnmatch_lines(["*--rig-targets: unknown target(s) mips*"])
 
 
+def test_the_readme_example_reaches_its_aarch64_data_with_adrp():
+    """The example's globals are dso_local: on AArch64 the row the README mutates,
+    R_AARCH64_ADR_PREL_PG_HI21, is applied (not the GOT's ADR_GOT_PAGE)."""
+    import rig
+    ir = readme_example().split('IR = """', 1)[1].split('"""', 1)[0]
+    with rig.Jit("aarch64", seed=0) as jit:
+        types = {r.type for r in jit.load(ir).trace}
+    assert "R_AARCH64_ADR_PREL_PG_HI21" in types and "R_AARCH64_ADR_GOT_PAGE" not in types, types
+
+
 def test_a_placement_bug_fails_the_property(pytester):
-    """The property is not vacuous: a wrong relocation row makes the README test fail."""
+    """The property is not vacuous: the README's mutant (ADRP from the unaligned place,
+    Page(S + A - P) for R_AARCH64_ADR_PREL_PG_HI21 only) makes the README test fail."""
     pytester.makeconftest('''
-import targets
-from targets.base import Howto
-t = targets.get("aarch64")
-rows = dict(t.relocations)
+import pytest
+import rig.mutants
 from targets.base import Expr
-for k, h in rows.items():
-    # the classic: the ADRP page taken as Page(S + A - P), from the unaligned place
-    if h.name in ("R_AARCH64_ADR_GOT_PAGE", "R_AARCH64_ADR_PREL_PG_HI21"):
-        f = type(h.field)(h.field.name, h.field.size, h.field.encode, h.field.addend,
-                          h.field.lo, h.field.hi, h.field.align, prepare=lambda v: v & ~0xFFF)
-        rows[k] = Howto(h.name, h.type, Expr.GOT_PC if "GOT" in h.name else Expr.PC, f)
-object.__setattr__(t, "relocations", rows)
+
+
+@pytest.fixture(autouse=True)
+def adrp_from_the_unaligned_place():
+    with rig.mutants.swap_row("aarch64", "R_AARCH64_ADR_PREL_PG_HI21", expr=Expr.PC,
+                              prepare=lambda v: v & ~0xFFF) as row:
+        assert "MUTANT" in row.doc
+        yield
 ''')
     pytester.makepyfile(test_my_jit=readme_example())
     # a subprocess: the swapped row must not leak into this process's other tests
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--rig-targets", "aarch64")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--rig-targets", "aarch64",
+                                           "--hypothesis-profile", "ci")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*behaves differently at two placements*"])
+    result.stdout.fnmatch_lines(["*behaves differently at two placements*",
+                                 "*R_AARCH64_ADR_PREL_PG_HI21 at .text*"])
