@@ -67,8 +67,11 @@ def cmd_run(ns) -> int:
         raise RigError("program arguments, --env, --extra-module, --extra-object and --expect-stdout are for "
                        "whole programs (main); this file states CALL lines or --entry was given")
     prog = _program(ns.program, ns.entry, ns.args, ns.signature)
+    names, notes = runner.fitting_targets(_targets(ns.target), [prog.path], explicit=ns.target != "all")
+    if not ns.json:
+        _notes(ns, notes)
     all_trials = []
-    for target in _targets(ns.target):
+    for target in names:
         if target not in prog.targets:
             continue
         for reloc in (_relocs(ns.reloc) if ns.reloc else prog.relocs):
@@ -77,7 +80,8 @@ def cmd_run(ns) -> int:
     problems = runner.disagreements(all_trials)
     failed = [t for t in all_trials if not t.ok]
     if ns.json:
-        print(json.dumps({"program": str(prog.path), "trials": [t.as_dict() for t in all_trials],
+        print(json.dumps({"program": str(prog.path), "targets": names, "notes": notes,
+                          "trials": [t.as_dict() for t in all_trials],
                           "disagreements": problems, "ok": not failed and not problems}, indent=2))
     else:
         _print_run(prog, all_trials, problems, ns.placements)
@@ -107,8 +111,12 @@ def _run_whole(ns, prog: Program) -> int:
     for src in sources:
         if not src.is_file():
             raise RigError(f"cannot read {src}: no such file")
+    sources, repeated = runner.unique_sources(sources)       # a file named twice is one module
+    names, notes = runner.fitting_targets(_targets(ns.target), sources, explicit=ns.target != "all")
+    if not ns.json:
+        _notes(ns, notes)
     trials = []
-    for target in _targets(ns.target):
+    for target in names:
         if target not in prog.targets:
             continue
         for reloc in (_relocs(ns.reloc) if ns.reloc else prog.relocs):
@@ -132,12 +140,16 @@ def _run_whole(ns, prog: Program) -> int:
     good = trials and not failed and not problems
     if ns.json:
         print(json.dumps({"program": str(prog.path), "args": args, "env": dict(env),
-                          "modules": [str(s) for s in sources], "trials": [t.as_dict() for t in trials],
+                          "modules": [str(s) for s in sources], "targets": names, "notes": notes,
+                          "trials": [t.as_dict() for t in trials],
                           "disagreements": problems, "ok": bool(good),
                           "status": first.status if good else None}, indent=2))
         return first.status if good else DISAGREE_STATUS
     err = _console_err()
     if ns.verbose:
+        for src in repeated:
+            err.print(f"[dim]rig: {src} is named more than once (header EXTRA, --extra-module, "
+                      f"--extra-object): loaded once[/dim]")
         for note in dict.fromkeys(n for t in trials for n in t.notes):
             err.print(f"[dim]rig: {note}[/dim]")
     if not good:
@@ -157,6 +169,14 @@ def _run_whole(ns, prog: Program) -> int:
                       f"{mine[0].result.summary()}[/dim]")
         err.print(f"[dim]rig: {prog.path.name}: all {len(trials)} runs agree[/dim]")
     return first.status
+
+
+def _notes(ns, notes: List[str]) -> None:
+    """What the run changed from what was asked (on stderr, unless -q)."""
+    if notes and not ns.quiet:
+        err = _console_err()
+        for note in notes:
+            err.print(f"rig: note: {note}")
 
 
 def _console_err():
@@ -222,9 +242,11 @@ def _print_run(prog: Program, trials, problems, placements: int) -> None:
             con.print(f"  {t.error}")
         for o in t.outcomes:
             if not o.ok:
-                want = f" (expected {o.call.expected!r}" + (
-                    f", stdout {o.call.stdout!r}" if o.call.stdout is not None else "") + ")"
-                con.print(f"  {o.call.name}{o.call.args} -> {o.shown()} stdout {o.stdout!r}{want}")
+                stated = ([repr(o.call.expected)] if o.call.expected is not None else []) + (
+                    [f"stdout {o.call.stdout!r}"] if o.call.stdout is not None else [])
+                want = f" (expected {', '.join(stated)})" if stated else ""     # nothing stated: no "None"
+                args = ", ".join(repr(a) for a in o.call.args)
+                con.print(f"  {o.call.name}({args}) -> {o.shown()} stdout {o.stdout!r}{want}")
     for p in problems:
         con.print(f"[red]DISAGREE[/red] {p}")
     if not problems and all(t.ok for t in trials):

@@ -7,10 +7,11 @@ placement, call), so a trial costs a layout, a link and the calls.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
 
-from .corpus import Call, Program, Run
-from .errors import RigError
+from .corpus import ALL_TARGETS, Call, Program, Run
+from .errors import BadObject, RigError
 from .jit import Jit
 from .program import ProgramResult
 
@@ -53,8 +54,15 @@ class Trial:
         return {"target": self.target, "reloc": self.reloc, "placement": self.index,
                 "layout": {k: hex(v) for k, v in self.layout.items()}, "ok": self.ok, "error": self.error,
                 "relocations": self.relocations, "stubs": self.stubs,
-                "calls": [{"call": str(o.call), "value": o.value if not isinstance(o.value, bytes) else None,
+                "calls": [{"call": call_text(o.call), "value": o.value if not isinstance(o.value, bytes) else None,
                            "stdout": o.stdout, "error": o.error, "ok": o.ok} for o in self.outcomes]}
+
+
+def call_text(call: Call) -> str:
+    """The call as written, with its stated result when there is one ("f(3) == 4"),
+    or without ("f(3, 2.5)" for `--entry f --args 3 2.5`, which states nothing)."""
+    args = ", ".join(repr(a) for a in call.args)
+    return f"{call.name}({args})" + ("" if call.expected is None else f" {call.op} {call.expected!r}")
 
 
 def run_trials(program: Program, target: str, *, placements: int = 1, seed: Optional[int] = 0,
@@ -214,3 +222,72 @@ def program_disagreements(trials: Sequence[ProgramTrial]) -> List[str]:
                         f"{a.stdout!r}, stderr {a.stderr!r}; but {t.target}/{t.reloc} placement {t.index}: "
                         f"{b.summary()}, stdout {b.stdout!r}, stderr {b.stderr!r}")
     return msgs
+
+
+# -- which files and targets a run uses ---------------------------------------------
+
+def unique_sources(paths: Sequence[Path]) -> Tuple[List[Path], List[Path]]:
+    """(`paths` with each file kept once, at its first place; the later mentions
+    dropped): a module a program's header lists and `--extra-module` names again
+    is one module, not two definitions of each of its symbols."""
+    seen, kept, dropped = set(), [], []
+    for p in paths:
+        key = Path(p).resolve()
+        if key in seen:
+            dropped.append(Path(p))
+        else:
+            seen.add(key)
+            kept.append(Path(p))
+    return kept, dropped
+
+
+def object_machine(path: Path) -> Optional[Tuple[str, Tuple[str, ...]]]:
+    """For an ELF file: (its machine as "EM_AARCH64 ELFCLASS64", the targets whose
+    objects those are); None for anything else (source files, unreadable files:
+    loading them says what is wrong)."""
+    import targets as _targets
+    from elftools.elf.enums import ENUM_E_MACHINE
+    try:
+        with open(path, "rb") as f:
+            head = f.read(20)
+    except OSError:
+        return None
+    if len(head) < 20 or not head.startswith(b"\x7fELF") or head[4] not in (1, 2):
+        return None
+    bits = 32 * head[4]
+    number = int.from_bytes(head[18:20], "big" if head[5] == 2 else "little")
+    machine = next((name for name, n in ENUM_E_MACHINE.items() if n == number and name.startswith("EM_")),
+                   f"machine {number}")
+    fits = tuple(t for t in ALL_TARGETS
+                 if _targets.get(t).elf_machine == machine and _targets.get(t).elf_class == bits)
+    return f"{machine} ELFCLASS{bits}", fits
+
+
+def fitting_targets(requested: Sequence[str], sources: Sequence[Path], *, explicit: bool
+                    ) -> Tuple[List[str], List[str]]:
+    """The targets of `requested` that every ELF object among `sources` is for, and notes
+    saying which were left out.  An object is for one machine: when the targets were asked
+    for `explicit`ly, one the object does not fit is a `BadObject` naming both; otherwise
+    (the default, every target) the run keeps to the targets the objects fit."""
+    chosen, notes = list(requested), []
+    for src in sources:
+        found = object_machine(src)
+        if found is None:
+            continue
+        machine, fits = found
+        left_out = [t for t in chosen if t not in fits]
+        if not left_out:
+            continue
+        what = f"{src}: an {machine} object"
+        if not fits:
+            raise BadObject(f"{what}, for none of rig's targets ({', '.join(ALL_TARGETS)})")
+        if explicit:
+            raise BadObject(f"{what}, for target {', '.join(fits)}, not for {', '.join(left_out)} "
+                            f"(--target); run it with --target {','.join(fits)}")
+        if len(left_out) == len(chosen):
+            raise BadObject(f"{what}, for target {', '.join(fits)}; the objects before it fit only "
+                            f"{', '.join(chosen)}: no target runs them all")
+        chosen = [t for t in chosen if t in fits]
+        notes.append(f"{src.name} is an {machine} object: running on {', '.join(chosen)} only, "
+                     f"not {', '.join(left_out)}")
+    return chosen, notes

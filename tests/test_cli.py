@@ -116,3 +116,105 @@ def test_bench_scaling_quick(capsys):
 def test_unknown_target_is_a_message(command, capsys):
     assert main(command + ["--target", "mips"]) == 2
     assert "unknown target(s) mips" in capsys.readouterr().err
+
+
+# -- whole programs: files named twice, objects for one machine; no "None" in reports ------------
+
+PROGRAMS = CORPUS / "programs"
+
+
+def test_extra_module_the_header_already_lists_is_loaded_once(capsys):
+    """multi_module.ll's header lists extra/multi_a.ll and extra/multi_b.ll; naming them again
+    (one spelled another way) must not load them twice ("duplicate symbol ... in multi_a.ll and
+    in multi_a.ll")."""
+    again = [str(PROGRAMS / "extra" / "multi_a.ll"), str(PROGRAMS / "extra" / ".." / "extra" / "multi_b.ll")]
+    status = main(["run", str(PROGRAMS / "multi_module.ll"), "--target", "x86_64,aarch64", "--placements", "2",
+                   "--extra-module", again[0], "--extra-module", again[1], "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert status == 6 and report["ok"], report["trials"][0]["error"]      # the header's STATUS
+    assert [Path(m).name for m in report["modules"]] == ["multi_module.ll", "multi_a.ll", "multi_b.ll"]
+    assert {t["stdout"] for t in report["trials"]} == {
+        "a: ctor 110\nmain: ctor 120\nb: ctor 130\nmain: a_value() + b_value() = 6 after 3 constructors\n"
+        "b: dtor 130\nmain: dtor 120\na: dtor 110\n"}
+
+
+def test_program_named_again_as_its_own_extra_module_is_loaded_once(tmp_path, capsys):
+    main_ll = tmp_path / "main.ll"
+    main_ll.write_text("define i32 @main() {\n  ret i32 3\n}\n")
+    assert main(["run", str(main_ll), "--target", "x86_64", "--placements", "1", "-q",
+                 "--extra-module", str(main_ll)]) == 3
+    assert "duplicate" not in capsys.readouterr().err
+
+
+MAIN_CALLING_PEER = "declare i32 @forty_two()\ndefine i32 @main() {\n  %v = call i32 @forty_two()\n  ret i32 %v\n}\n"
+
+
+@pytest.fixture
+def peer_objects(tmp_path):
+    """main.ll calls forty_two(), defined by peer_<target>.o: one ELF object per machine."""
+    import rig
+    from rig import compile as C
+    (tmp_path / "main.ll").write_text(MAIN_CALLING_PEER)
+    for target in ("aarch64", "arm"):
+        obj = C.compile_source(b"define i32 @forty_two() {\n  ret i32 42\n}\n", rig.Jit(target).target,
+                               C.Options("static"), "peer.ll")
+        (tmp_path / f"peer_{target}.o").write_bytes(obj)
+    return tmp_path
+
+
+def test_extra_object_for_one_machine_runs_on_the_targets_it_fits(peer_objects, capsys):
+    """With the default --target all, an AArch64 object runs on aarch64 (and the run says so),
+    rather than failing on the other three with status 70."""
+    d = peer_objects
+    status = main(["run", str(d / "main.ll"), "--extra-object", str(d / "peer_aarch64.o"), "--placements", "2",
+                   "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert status == 42 and report["ok"]
+    assert report["targets"] == ["aarch64"] and {t["target"] for t in report["trials"]} == {"aarch64"}
+    assert report["notes"] == ["peer_aarch64.o is an EM_AARCH64 ELFCLASS64 object: running on aarch64 only, "
+                               "not x86_64, arm, thumb"]
+    # without --json the note goes to stderr, before the summary
+    assert main(["run", str(d / "main.ll"), "--extra-object", str(d / "peer_arm.o"), "--placements", "1"]) == 42
+    err = capsys.readouterr().err
+    assert "rig: note: peer_arm.o is an EM_ARM ELFCLASS32 object: running on arm, thumb only" in err
+    assert "rig: arm (" in err and "rig: thumb (" in err and "x86_64 (" not in err
+
+
+def test_extra_object_for_another_machine_than_the_named_target_is_a_message(peer_objects, capsys):
+    d = peer_objects
+    assert main(["run", str(d / "main.ll"), "--extra-object", str(d / "peer_aarch64.o"),
+                 "--target", "x86_64,aarch64", "--placements", "1"]) == 2
+    err = capsys.readouterr().err
+    assert (f"rig: error: {d / 'peer_aarch64.o'}: an EM_AARCH64 ELFCLASS64 object, for target aarch64, "
+            f"not for x86_64 (--target); run it with --target aarch64") in err
+    # two objects for different machines: no target runs both
+    assert main(["run", str(d / "main.ll"), "--extra-object", str(d / "peer_arm.o"),
+                 "--extra-object", str(d / "peer_aarch64.o"), "--placements", "1"]) == 2
+    assert "no target runs them all" in capsys.readouterr().err
+
+
+def test_entry_json_states_the_call_without_an_expectation(tmp_path, capsys):
+    """`--entry f` states no result: the JSON shows the call as made, not "f(3, 2.5) == None"."""
+    src = tmp_path / "f.ll"
+    src.write_text("define double @f(i32 %a, double %b) {\n %x = sitofp i32 %a to double\n"
+                   " %r = fmul double %x, %b\n ret double %r }\n")
+    assert main(["run", str(src), "--target", "x86_64", "--entry", "f", "--args", "3", "2.5",
+                 "--placements", "1", "--json"]) == 0
+    text = capsys.readouterr().out
+    assert "None" not in text
+    assert {c["call"] for t in json.loads(text)["trials"] for c in t["calls"]} == {"f(3, 2.5)"}
+    # a stated call keeps its expectation
+    stated = tmp_path / "g.ll"
+    stated.write_text("; CALL: g(4) == 8\ndefine i32 @g(i32 %x) {\n %r = shl i32 %x, 1\n ret i32 %r }\n")
+    assert main(["run", str(stated), "--target", "x86_64", "--placements", "1", "--json"]) == 0
+    assert {c["call"] for t in json.loads(capsys.readouterr().out)["trials"] for c in t["calls"]} == {"g(4) == 8"}
+
+
+def test_failing_entry_report_names_no_expectation(tmp_path, capsys):
+    src = tmp_path / "trap.ll"
+    src.write_text("declare void @llvm.trap()\ndefine i32 @f(i32 %x) {\n  call void @llvm.trap()\n"
+                   "  unreachable\n}\n")
+    assert main(["run", str(src), "--target", "x86_64", "--entry", "f", "--args", "3", "--placements", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL x86_64/static placement 0" in out and "f(3) -> error: invalid instruction" in out
+    assert "None" not in out                  # was "... stdout '' (expected None)"
