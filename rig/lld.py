@@ -56,6 +56,9 @@ What is not compared is counted in `Comparison.uncompared` (type -> reason
   so the rig's later slots are one off in lld's GOT;
 * sites in a section the rig did not link (a dropped COMDAT member) or in
   a NOBITS one;
+* sites in a section lld moved or grew with range-extension thunks of its
+  own (sections far apart), or that such thunks overlap: their bytes are not
+  at the rig's offsets in lld's output;
 * lld's word in the slot of an external it only knows as a rig stub (lld's
   slot holds the stub): the rig's slot is checked against the resolver
   alone (`Comparison.slots` counts the slots compared with lld's).
@@ -92,6 +95,8 @@ LOCAL_STUB = "branches through a rig stub to the object's own symbol: lld makes 
 OTHER_WAY = "reaches an external another way (direct or another stub) than the address lld is given for it"
 NOT_LINKED = "not linked by the rig (in a dropped section)"
 NOBITS = "in a NOBITS section: no bytes to compare"
+THUNKS = ("in a section lld moved or grew with range-extension thunks of its own, or that such thunks "
+          "overlap: its bytes are not at the rig's offsets in lld's output")
 SHIFTED_SLOT = ("its GOT slot is at another index in lld's GOT: lld has no slot for a symbol only unwind "
                 "tables reach through the GOT, and the rig's slots after it are shifted")
 
@@ -136,6 +141,7 @@ class Linked:
     symbols: Dict[str, int]               #: unique names of the object -> value (Thumb bit included)
     got: Optional[bytes]                  #: the .got section's bytes (None: lld made no .got)
     bases: Dict[str, int]                 #: ".got" / ".got.plt" -> address, where lld made them
+    spans: Dict[str, Tuple[int, int]] = field(default_factory=dict)   #: placed section -> (address, size)
 
 
 def script(obj: ObjectFile, layout: Layout) -> str:
@@ -199,7 +205,7 @@ def link(obj_bytes: bytes, obj: ObjectFile, layout: Layout, externals: Dict[str,
         # lld's file is as long as the layout's span (sparse on disk): read only the sections.
         with open(d / "out", "rb") as stream:
             elf = ELFFile(stream)
-            sections, got, bases = {}, None, {}
+            sections, got, bases, spans = {}, None, {}, {}
             for s in elf.iter_sections():
                 if s.name in (".got", ".got.plt"):
                     bases[s.name] = s["sh_addr"]
@@ -207,8 +213,35 @@ def link(obj_bytes: bytes, obj: ObjectFile, layout: Layout, externals: Dict[str,
                         got = s.data()
                 elif s.name in names:
                     sections[s.name] = s.data()
+                    spans[s.name] = (s["sh_addr"], s["sh_size"])
             symbols = _symbols(elf, obj, renamed)
-        return Linked(sections, symbols, got, bases)
+        return Linked(sections, symbols, got, bases, spans)
+
+
+def _displaced(obj: ObjectFile, layout: Layout, lld: Linked) -> frozenset:
+    """Sections whose bytes lld did not keep at the rig's offsets: lld placed
+    range-extension thunks in them (so they moved or grew; `--no-check-sections`,
+    which the shared GOT address needs, lets them overlap what follows), and the
+    sections those grown ones overlap."""
+    out, grown = set(), []
+    for sec in obj.sections:
+        span = lld.spans.get(sec.name)
+        if span is None or sec.nobits or layout.get(sec.index) is None:
+            continue
+        base = layout.address(sec.index)
+        if span[0] != base:              # thunks before it: its bytes moved
+            out.add(sec.name)
+        if span != (base, sec.size):     # what lld added may lie on top of other sections
+            grown.append((sec.name, span[0], span[0] + span[1], base, base + sec.size))
+    for sec in obj.sections:
+        base = layout.get(sec.index) if sec.size else None
+        if base is None:
+            continue
+        for name, lo, hi, own_lo, own_hi in grown:
+            if name != sec.name and lo < base + sec.size and base < hi and not (own_lo < base + sec.size
+                                                                             and base < own_hi):
+                out.add(sec.name)
+    return frozenset(out)
 
 
 def _symbols(elf, obj: ObjectFile, renamed: Dict[str, int]) -> Dict[str, int]:
@@ -342,6 +375,7 @@ def compare(obj_bytes: bytes, obj: ObjectFile, layout: Layout, image: Image, tar
     # A symbol's slot: rig index i, lld index j (the same unless lld has no slot for a symbol before it).
     lld_index = {s: j for j, s in enumerate(lld_got_symbols(obj))}
     same_slot = {s for i, s in enumerate(obj.got_symbols) if lld_index.get(s) == i}
+    displaced = _displaced(obj, layout, lld)
     diffs, types, compared = [], {}, 0
     uncompared: Dict[str, Dict[str, int]] = {}
     for rel in obj.relocations:
@@ -360,6 +394,8 @@ def compare(obj_bytes: bytes, obj: ObjectFile, layout: Layout, image: Image, tar
             why = NOT_LINKED
         elif sec.nobits:
             why = NOBITS
+        elif sec.name in displaced:
+            why = THUNKS
         elif rec.via == "got":
             if rel.symbol not in same_slot:
                 why = SHIFTED_SLOT
