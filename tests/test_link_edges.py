@@ -412,3 +412,22 @@ def test_random_placement_keeps_thumb_code_on_halfwords():
         base = mod.layout.by_name(".text.b")
         assert base.item.align >= 2 and base.address % 2 == 0
         assert mod.call("caller", 5) == 16
+
+
+@pytest.mark.parametrize("target", ["arm", "thumb"])
+def test_trace_records_name_the_symbol_and_the_thumb_bit(target):
+    """A pointer to a Thumb function (R_ARM_ABS32 in .data) holds S + A | T: the
+    record says T=1 and names the symbol plainly; a pointer to data has T=0."""
+    src = """
+    @n = dso_local global i32 5
+    define i32 @tf() #0 { ret i32 7 }
+    @ptrs = dso_local global [2 x ptr] [ptr @tf, ptr @n]
+    attributes #0 = { "target-features"="+thumb-mode" }
+    """
+    jit = rig.Jit(target, seed=3, reloc="static")
+    mod = jit.load(src)
+    recs = {r.symbol: r for r in mod.trace if r.section == ".data" and r.type == "R_ARM_ABS32"}
+    assert set(recs) == {"tf", "n"}
+    assert (recs["tf"].T, recs["tf"].value) == (1, recs["tf"].S + recs["tf"].A + 1)
+    assert (recs["n"].T, recs["n"].value) == (0, recs["n"].S + recs["n"].A)
+    assert recs["tf"].as_dict()["T"] == 1
