@@ -130,7 +130,7 @@ class Program:
         return self.path.name
 
 
-from .signature import HEADER_COMMENTS as _COMMENTS
+from .signature import header_lines
 _CALL = re.compile(r"^([A-Za-z_.$][\w.$]*)\s*\((.*)\)\s*(==|~=)\s*(.+?)\s*$")
 
 
@@ -146,16 +146,7 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
     description, calls, sigs, nolld = "", [], [], ""
     relocs, targets = ("static", "pic"), ALL_TARGETS
     args, env, status, output, extra, loose = (), (), None, [], [], None
-    for lineno, line in enumerate(text.splitlines(), 1):
-        s = line.strip()
-        if not s:
-            continue
-        prefix = next((p for p in _COMMENTS if s.startswith(p)), None)
-        if prefix is None:
-            break
-        body = s[len(prefix):].strip()
-        key, _, rest = body.partition(":")
-        key, rest = key.strip().upper(), rest.strip()
+    for lineno, key, rest in header_lines(text):
         where = f"{path.name}:{lineno}"
         if key == "RIG":
             description = rest

@@ -148,20 +148,27 @@ def ir_type(text: str, zeroext: bool = False) -> Optional[CType]:
 HEADER_COMMENTS = ("//", ";", "#", "@")
 
 
-def header_signatures(text: str) -> Dict[str, Signature]:
-    """`name -> Signature` from the ``SIG: name i32(i32)`` lines in the leading
-    comments of a C or assembly source: an object carries no types, so these
-    sources state them (``rig run`` and ``jit.load`` both read them)."""
-    out: Dict[str, Signature] = {}
-    for line in text.splitlines():
+def header_lines(text: str):
+    """(line number, KEY, rest) for each ``KEY: rest`` line of a source's header,
+    the comment lines it starts with (``; CALL: f(1) == 2``, ``// SIG: f i32(i32)``)."""
+    for lineno, line in enumerate(text.splitlines(), 1):
         s = line.strip()
         if not s:
             continue
         prefix = next((p for p in HEADER_COMMENTS if s.startswith(p)), None)
         if prefix is None:
-            break
+            return
         key, _, rest = s[len(prefix):].strip().partition(":")
-        if key.strip().upper() == "SIG":
-            name, _, sig = rest.strip().partition(" ")
+        yield lineno, key.strip().upper(), rest.strip()
+
+
+def header_signatures(text: str) -> Dict[str, Signature]:
+    """`name -> Signature` from the ``SIG: name i32(i32)`` lines in the leading
+    comments of a C or assembly source: an object carries no types, so these
+    sources state them (``rig run`` and ``jit.load`` both read them)."""
+    out: Dict[str, Signature] = {}
+    for _, key, rest in header_lines(text):
+        if key == "SIG":
+            name, _, sig = rest.partition(" ")
             out[name] = parse(sig.strip())
     return out
