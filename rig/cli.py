@@ -63,8 +63,9 @@ def cmd_run(ns) -> int:
         whole = corpus.load(ns.program) if ns.program.endswith(corpus.SOURCE_SUFFIXES) else None
         if whole is None or not whole.calls:
             return _run_whole(ns, whole if whole is not None else Program(Path(ns.program), "", ()))
-    if ns.argv or ns.env or ns.extra_module or ns.extra_object or ns.expect_stdout:
-        raise RigError("program arguments, --env, --extra-module, --extra-object and --expect-stdout are for "
+    if ns.argv or ns.env or ns.extra_module or ns.extra_object or ns.extra_archive or ns.expect_stdout:
+        raise RigError("program arguments, --env, --extra-module, --extra-object, --extra-archive and "
+                       "--expect-stdout are for "
                        "whole programs (main); this file states CALL lines or --entry was given")
     prog = _program(ns.program, ns.entry, ns.args, ns.signature)
     names, notes = runner.fitting_targets(_targets(ns.target), [prog.path], explicit=ns.target != "all")
@@ -76,7 +77,7 @@ def cmd_run(ns) -> int:
             continue
         for reloc in (_relocs(ns.reloc) if ns.reloc else prog.relocs):
             all_trials.extend(runner.run_trials(prog, target, placements=ns.placements, seed=ns.seed,
-                                                reloc=reloc, opt=ns.opt))
+                                                reloc=reloc, opt=ns.opt, cflags=ns.cflag))
     problems = runner.disagreements(all_trials)
     failed = [t for t in all_trials if not t.ok]
     if ns.json:
@@ -108,11 +109,12 @@ def _run_whole(ns, prog: Program) -> int:
     env = _env(ns.env) if ns.env else list(run.env if run else ())
     expected = run if run is not None and not ns.argv and not ns.env else None
     sources = [prog.path] + list(run.extra if run else ()) + [Path(p) for p in ns.extra_module + ns.extra_object]
-    for src in sources:
+    archives = [Path(p) for p in ns.extra_archive]          # lli -extra-archive: members pulled as needed
+    for src in sources + archives:
         if not src.is_file():
             raise RigError(f"cannot read {src}: no such file")
     sources, repeated = runner.unique_sources(sources)       # a file named twice is one module
-    names, notes = runner.fitting_targets(_targets(ns.target), sources, explicit=ns.target != "all")
+    names, notes = runner.fitting_targets(_targets(ns.target), sources + archives, explicit=ns.target != "all")
     if not ns.json:
         _notes(ns, notes)
     trials = []
@@ -122,7 +124,8 @@ def _run_whole(ns, prog: Program) -> int:
         for reloc in (_relocs(ns.reloc) if ns.reloc else prog.relocs):
             trials.extend(runner.run_program(sources, target, args=args, env=env, placements=ns.placements,
                                              seed=ns.seed, reloc=reloc, opt=ns.opt, expected=expected,
-                                             program_name=prog.path.name))
+                                             program_name=prog.path.name, cflags=ns.cflag,
+                                             archives=archives))
     problems = runner.program_disagreements(trials)
     failed = [t for t in trials if not t.ok]
     first = next((t.result for t in trials if t.result is not None), None)
@@ -140,7 +143,8 @@ def _run_whole(ns, prog: Program) -> int:
     good = trials and not failed and not problems
     if ns.json:
         print(json.dumps({"program": str(prog.path), "args": args, "env": dict(env),
-                          "modules": [str(s) for s in sources], "targets": names, "notes": notes,
+                          "modules": [str(s) for s in sources], "archives": [str(a) for a in archives],
+                          "targets": names, "notes": notes,
                           "trials": [t.as_dict() for t in trials],
                           "disagreements": problems, "ok": bool(good),
                           "status": first.status if good else None}, indent=2))
@@ -468,10 +472,16 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true")
     r.add_argument("argv", nargs="*", metavar="ARGS",
                    help="after --: the program's arguments (argv[1..]; argv[0] is the file name)")
+    r.add_argument("--cflag", action="append", default=[], metavar="FLAG",
+                   help="a C flag passed to clang (repeatable): -I DIR, -DNAME=1, -std=c11, -W..., -f...; "
+                        "give it as --cflag=-DX=1")
     r.add_argument("--extra-module", action="append", default=[], metavar="M",
                    help="another IR/C/assembly module loaded after the program (repeatable; lli -extra-module)")
     r.add_argument("--extra-object", action="append", default=[], metavar="O",
                    help="an ELF relocatable object loaded after the program (repeatable; lli -extra-object)")
+    r.add_argument("--extra-archive", action="append", default=[], metavar="A",
+                   help="an ar archive (static library) whose members are loaded when the program needs a "
+                        "symbol they define, as a static linker does (repeatable; lli -extra-archive)")
     r.add_argument("--env", action="append", default=[], metavar="K=V",
                    help="an environment variable (repeatable); the environment is empty otherwise")
     r.add_argument("--expect-stdout", metavar="FILE", help="fail unless the program's stdout is this file's bytes")

@@ -15,7 +15,7 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Union
+from typing import List, Optional, Tuple, Union
 
 from targets.base import Target
 
@@ -31,11 +31,13 @@ _BITCODE_MAGICS = (b"BC\xc0\xde", b"\xde\xc0\x17\x0b")
 
 @dataclass(frozen=True)
 class Options:
-    """How to compile: relocation model, code model, optimisation level."""
+    """How to compile: relocation model, code model, optimisation level, and
+    the C flags passed through to clang (`-I`, `-D`, `-U`, `-std=`, `-W`, ...)."""
 
     reloc: str = "static"
     code_model: str = "small"
     opt: int = 2
+    cflags: Tuple[str, ...] = ()
 
     def check(self) -> "Options":
         """Self, or `CompileError` naming the bad option."""
@@ -45,6 +47,7 @@ class Options:
             raise CompileError(f"unknown code model {self.code_model!r}; use one of {CODE_MODELS}")
         if self.opt not in (0, 1, 2, 3):
             raise CompileError(f"optimisation level must be 0..3, not {self.opt!r}")
+        toolchain.check_cflags(self.cflags)
         return self
 
 
@@ -61,7 +64,7 @@ _llvm_ready = False
 _llvm_lock = threading.Lock()
 _memory = LRU(512)
 #: Part of every cache key: bump it when what `_emit` produces changes.
-_CACHE_VERSION = "rig-compile-3"
+_CACHE_VERSION = "rig-compile-4"
 
 
 def _llvm():
@@ -85,7 +88,8 @@ def _cache_dir() -> Optional[Path]:
 def _key(data: bytes, target: Target, opts: Options) -> str:
     import llvmlite
     h = hashlib.sha256()
-    for part in (_CACHE_VERSION, llvmlite.__version__, target.triple, opts.reloc, opts.code_model, str(opts.opt)):
+    for part in (_CACHE_VERSION, llvmlite.__version__, target.triple, *target.clang_args, opts.reloc,
+                 opts.code_model, str(opts.opt), *opts.cflags, *toolchain.header_stamps(opts.cflags)):
         h.update(part.encode() + b"\0")
     h.update(data)
     return h.hexdigest()
@@ -150,7 +154,7 @@ def compile_source(data: Union[str, bytes], target: Target, opts: Options = Opti
         _memory[key] = obj
         return obj
     if kind == "toolchain":
-        obj = toolchain.build(data, name, target, opts.reloc, opts.code_model, opts.opt)
+        obj = toolchain.build(data, name, target, opts.reloc, opts.code_model, opts.opt, opts.cflags)
     else:
         obj = _emit(data, kind, target, opts, name)
     _memory[key] = obj

@@ -123,6 +123,7 @@ class Program:
     signatures: Tuple[Tuple[str, str], ...] = ()     #: (function, signature) from SIG lines
     nolld: str = ""                                   #: why ld.lld cannot serve as its oracle, if it cannot
     run: Optional[Run] = None                         #: set for a whole program (a STATUS line)
+    runtime: str = "host"                             #: the C runtime it needs (RUNTIME: host | musl)
 
     @property
     def name(self) -> str:
@@ -131,6 +132,8 @@ class Program:
 
 
 from .signature import header_lines
+#: The C runtimes a program may ask for: the rig's Python host functions, or musl's libc.
+RUNTIMES = ("host", "musl")
 _CALL = re.compile(r"^([A-Za-z_.$][\w.$]*)\s*\((.*)\)\s*(==|~=)\s*(.+?)\s*$")
 
 
@@ -146,6 +149,7 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
     description, calls, sigs, nolld = "", [], [], ""
     relocs, targets = ("static", "pic"), ALL_TARGETS
     args, env, status, output, extra, loose = (), (), None, [], [], None
+    runtime = "host"
     for lineno, key, rest in header_lines(text):
         where = f"{path.name}:{lineno}"
         if key == "RIG":
@@ -196,6 +200,10 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
             except RigError as e:
                 raise CorpusError(f"{where}: {e}") from None
             sigs.append((fname, sig.strip()))
+        elif key == "RUNTIME":
+            if rest not in RUNTIMES:
+                raise CorpusError(f"{where}: RUNTIME is one of {', '.join(RUNTIMES)}, got {rest!r}")
+            runtime = rest
         elif key == "RELOC":
             relocs = tuple(rest.split())
         elif key == "NOLLD":
@@ -212,7 +220,8 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
         run = Run(args, env, status, join_output(output), tuple(extra))
     elif loose:
         raise CorpusError(f"{loose}: STDOUT/STDERR must follow a CALL, or the file needs a STATUS line")
-    return Program(path, description, tuple(calls), relocs, targets, text.encode(), tuple(sigs), nolld, run)
+    return Program(path, description, tuple(calls), relocs, targets, text.encode(), tuple(sigs), nolld, run,
+                   runtime)
 
 
 def _words(text: str, where: str) -> List[str]:
@@ -235,12 +244,13 @@ def load(path) -> Program:
 SOURCE_SUFFIXES = (".ll", ".c", ".s", ".S")
 
 
-def discover(directory, recursive: bool = False, whole: bool = False) -> List[Program]:
+def discover(directory, recursive: bool = False, whole: bool = False,
+             runtime: Optional[str] = "host") -> List[Program]:
     """The corpus files (.ll, .c, .s, .S) in `directory`, sorted by path: those
-    with CALL lines, or with `whole` the whole programs (STATUS lines).  Extra
-    modules (in a directory called `extra`) belong to their program and are
-    neither."""
+    with CALL lines, or with `whole` the whole programs (STATUS lines), that
+    need `runtime` (None: any).  Extra modules (in a directory called `extra`)
+    belong to their program and are neither."""
     paths = Path(directory).rglob("*") if recursive else Path(directory).glob("*")
     found = [load(p) for p in sorted(paths)
              if p.suffix in SOURCE_SUFFIXES and p.is_file() and "extra" not in p.relative_to(directory).parts[:-1]]
-    return [p for p in found if (p.run is not None) == whole]
+    return [p for p in found if (p.run is not None) == whole and runtime in (None, p.runtime)]

@@ -15,14 +15,15 @@ import operator
 import os
 import random
 from pathlib import Path
-from typing import Callable, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import targets as _targets
 
+from . import archive as _archive
 from . import compile as _compile
 from ._cache import LRU
 from . import irsig, layout as _layout, link as _link, objfile, toolchain
-from .errors import (ModuleUnloaded, NoSuchSymbol, PlacementError, RigError, SignatureError, UndefinedSymbol,
+from .errors import (BadObject, ModuleUnloaded, NoSuchSymbol, PlacementError, RigError, SignatureError, UndefinedSymbol,
                      UnknownTarget)
 from .process import CallResult, Process
 from .runtime import default_functions
@@ -75,6 +76,15 @@ def _signatures_via_disk(digest: str, data: bytes, kind: str) -> Dict[str, Signa
 _SIGNATURES_VERSION = 1
 
 
+def runtime_hint(name: Optional[str]) -> str:
+    """What to say about a function nobody defines: which runtime has it."""
+    from .userland import musl_defines
+    if name and musl_defines(name):
+        return (f"; musl's libc has {name!r}, the host runtime (the rig's Python host functions) does not: "
+                f"load a module, object or archive that defines it, or add it with jit.add_host_function")
+    return ""
+
+
 class _Undo:
     """What puts the `Jit` back as it was: steps recorded as an operation changes
     state, run in reverse if it fails (a load, unload or remap is all-or-nothing)."""
@@ -106,6 +116,11 @@ def _referenced_at(obj: objfile.ObjectFile, name: str) -> str:
         if r.symbol and obj.symbols[r.symbol].name == name:
             return f"{r.howto.name} at {obj.section(r.section).name}+{r.offset:#x}"
     return "no relocation"
+
+
+def _in_archive(e: BadObject, lib, member) -> BadObject:
+    """A member's `BadObject`, naming where the member lies in its archive."""
+    return BadObject(f"{e} (member {member.name!r} at offset {member.offset:#x} of archive {lib.name})")
 
 
 def _unresolved(name: str) -> HostFunction:
@@ -228,14 +243,15 @@ class Jit:
                  code_model: Optional[str] = None, opt: int = 2, placement="random",
                  budget: int = 50_000_000, timeout: float = 10.0,
                  host_functions: Optional[Mapping[str, Callable]] = None,
-                 stack_size: int = 1 << 20, heap_size: int = 16 << 20):
+                 stack_size: int = 1 << 20, heap_size: int = 16 << 20, cflags: Sequence[str] = ()):
         try:
             self.target = _targets.get(target)
         except LookupError as e:
             raise UnknownTarget(str(e)) from None
         self.seed = seed
         self.rng = random.Random(seed)
-        self.options = _compile.Options(reloc, code_model or self.target.code_model_default, opt).check()
+        self.options = _compile.Options(reloc, code_model or self.target.code_model_default, opt,
+                                        tuple(cflags)).check()
         self.placement = placement
         self.budget, self.timeout = budget, timeout
         self.space = _layout.AddressSpace(*self.target.address_space)
@@ -301,8 +317,12 @@ class Jit:
             hit = bindings[("preempt", name)] = self.symbols.preempt(owner, obj, name, exclude)
             return hit
 
-        image = _link.link(obj, lay, self.target, resolve, contents, trace=trace, preempt=preempt,
-                           exclude=exclude)
+        try:
+            image = _link.link(obj, lay, self.target, resolve, contents, trace=trace, preempt=preempt,
+                               exclude=exclude)
+        except UndefinedSymbol as e:
+            e.args = (str(e) + runtime_hint(e.symbol),)
+            raise
         return image, bindings, pending
 
     def _stale(self, mod: "Module") -> bool:
@@ -347,8 +367,12 @@ class Jit:
 
     def load(self, source: Source, *, name: Optional[str] = None, reloc: Optional[str] = None,
              code_model: Optional[str] = None, opt: Optional[int] = None, placement=None,
-             seed: Optional[int] = None, defer_undefined: bool = False) -> Module:
+             seed: Optional[int] = None, defer_undefined: bool = False,
+             cflags: Sequence[str] = ()) -> Module:
         """Compile (if needed), place, link and copy a module into the process.
+
+        C sources see the target's standard headers and their own directory;
+        `cflags` (`-I`, `-D`, `-std=`, ...) add to the `Jit`'s.
 
         Its symbols resolve against the modules already loaded and the host;
         modules loaded before it that were waiting for its definitions, or whose
@@ -357,10 +381,12 @@ class Jit:
         (calls refuse to run until then) instead of failing the load.  On any
         error the `Jit` is left exactly as it was."""
         with self._transaction() as undo:
-            return self._load(undo, source, name, reloc, code_model, opt, placement, seed, defer_undefined)
+            return self._load(undo, source, name, reloc, code_model, opt, placement, seed, defer_undefined,
+                              cflags)
 
-    def _load(self, undo: _Undo, source, name, reloc, code_model, opt, placement, seed, defer) -> Module:
-        name, opts, obj, sigs = self._prepare(source, name, reloc, code_model, opt)
+    def _load(self, undo: _Undo, source, name, reloc, code_model, opt, placement, seed, defer,
+              cflags: Sequence[str] = ()) -> Module:
+        name, opts, obj, sigs = self._prepare(source, name, reloc, code_model, opt, cflags)
         exclude = self.symbols.dropped(obj)
         policy = self.placement if placement is None else placement
         lay = self._place(obj, policy, opts.code_model, seed, exclude=exclude)
@@ -382,37 +408,110 @@ class Jit:
     def load_all(self, sources, **options) -> List[Module]:
         """Load several modules that may refer to each other in any direction
         (lli's `-extra-module`): each placed on its own, all linked together.
+        `archives` (paths or bytes of `ar` archives, lli's `-extra-archive`)
+        are then searched, as one group, for what they still need (see
+        `load_archive`); the members pulled come last in the list returned.
         `UndefinedSymbol` if a name stays undefined; on any error nothing of
         them stays loaded and the `Jit` is exactly as it was."""
-        allowed = {"name", "reloc", "code_model", "opt", "placement", "seed"}
+        allowed = {"name", "reloc", "code_model", "opt", "placement", "seed", "archives"}
         unknown = set(options) - allowed
         if unknown:
             raise TypeError(f"load_all() got unexpected option(s) {', '.join(sorted(unknown))}")
+        libs = [self.read_archive(a) for a in options.get("archives") or ()]   # lli's -extra-archive
         with self._transaction() as undo:
             loaded = [self._load(undo, src, options.get("name"), options.get("reloc"), options.get("code_model"),
                                  options.get("opt"), options.get("placement"), options.get("seed"), True)
                       for src in sources]
+            loaded += self._pull(undo, libs, options.get("reloc"), options.get("code_model"), options.get("opt"),
+                                 options.get("placement"), options.get("seed"))
             self.check_resolved()
         for m in loaded:
             m.defer = False
+        return loaded
+
+    # -- archives (a static linker's rule; lli's -extra-archive) -----------------
+
+    def read_archive(self, source, name: Optional[str] = None) -> "_archive.Archive":
+        """The `ar` archive at a path (or in bytes), its members checked for this
+        target; parsed once per content (a cache keyed by its hash)."""
+        if isinstance(source, _archive.Archive):
+            return source
+        return _archive.Archive.read(source, self.target, name)
+
+    def load_archive(self, source, *, name: Optional[str] = None, reloc: Optional[str] = None,
+                     code_model: Optional[str] = None, opt: Optional[int] = None, placement=None,
+                     seed: Optional[int] = None, defer_undefined: bool = False) -> List[Module]:
+        """Load the members of a static library that the modules loaded so far
+        need, as a static linker does: a member is loaded (on its own placement,
+        named "libfoo.a(bar.o)") only when it defines a symbol some loaded module
+        still waits for (one no module, C library datum or host function
+        defines), and again for what the pulled members need, until nothing new
+        is pulled.  Members nobody needs are never loaded.  The archive is not
+        remembered: modules loaded later that need more of it call
+        `load_archive` again (parsed once; members already loaded are not
+        loaded twice, their symbols being defined).
+
+        Unless `defer_undefined`, a symbol still undefined afterwards in any
+        module is an `UndefinedSymbol` (the end of a static link); pass it to
+        chain archives (libm.a, then libc.a).  All or nothing: on any error no
+        member stays loaded and the `Jit` is exactly as it was.  Returns the
+        members loaded, in load order."""
+        lib = self.read_archive(source, name)
+        with self._transaction() as undo:
+            loaded = self._pull(undo, [lib], reloc, code_model, opt, placement, seed)
+            if not defer_undefined:
+                self.check_resolved()
+        if not defer_undefined:
+            for m in loaded:
+                m.defer = False
+        return loaded
+
+    def _pull(self, undo: _Undo, libs: List["_archive.Archive"], reloc, code_model, opt, placement,
+              seed) -> List[Module]:
+        """Load the members of `libs` (one group, searched in order) that define a
+        symbol a loaded module waits for, and those they need in turn, until none
+        is left; they wait (`defer`) for each other like `load_all`'s modules."""
+        def needs(lib, member):
+            try:
+                obj = self._parse(member.data, lib.module_name(member))
+            except BadObject as e:
+                raise _in_archive(e, lib, member) from None
+            return [s.name for s in obj.symbols if s.kind == "undefined" and s.name and s.binding != "weak"]
+
+        loaded: List[Module] = []
+        pulled: set = set()
+        while libs:
+            batch = _archive.pull_order(libs, self.modules_pending(), lambda n: self.resolve(n) is not None,
+                                        needs, pulled)
+            if not batch:
+                break
+            for lib, member in batch:
+                try:
+                    loaded.append(self._load(undo, member.data, lib.module_name(member), reloc, code_model, opt,
+                                             placement, seed, True))
+                except BadObject as e:
+                    raise _in_archive(e, lib, member) from None
         return loaded
 
     def check_resolved(self) -> None:
         """`UndefinedSymbol` naming every symbol still waiting for a definition."""
         missing = [f"{n!r} (referenced by {where} in {m.name})" for m in self.modules for n, where in m.pending.items()]
         if missing:
+            first = next(iter(self.modules_pending()))
             raise UndefinedSymbol("undefined symbol(s): " + ", ".join(missing) + "; no loaded module or "
-                                  "host function defines them", symbol=next(iter(self.modules_pending())))
+                                  "host function defines them" + "".join(dict.fromkeys(
+                                      runtime_hint(n) for n in self.modules_pending())), symbol=first)
 
     def modules_pending(self) -> List[str]:
         """Every symbol some loaded module still waits for."""
         return [n for m in self.modules for n in m.pending]
 
     def _prepare(self, source: Source, name: Optional[str] = None, reloc: Optional[str] = None,
-                 code_model: Optional[str] = None, opt: Optional[int] = None):
+                 code_model: Optional[str] = None, opt: Optional[int] = None, cflags: Sequence[str] = ()):
         """The once-per-source work of a load: compile, parse, read signatures (all cached)."""
         # In-memory text is its own key (Python keeps a string's hash): a trial
         # that loads the same text again skips even hashing it.  Files may change.
+        toolchain.check_cflags(cflags)
         key = None
         if isinstance(source, bytes) or (isinstance(source, str) and "\n" in source):
             ident = source
@@ -420,10 +519,13 @@ class Jit:
             try:
                 st = os.stat(source)
                 ident = (os.fspath(source), st.st_size, st.st_mtime_ns)
+                if ident[0].endswith(toolchain.C_SUFFIXES):     # ... and the headers beside it
+                    ident += tuple(toolchain.header_stamps((f"-I{Path(ident[0]).resolve().parent}",
+                                                            *self.options.cflags, *cflags)))
             except (OSError, TypeError, ValueError):
                 ident = None         # read_source names the problem
         if ident is not None:
-            key = (ident, name, reloc, code_model, opt, self.options, self.target.name,
+            key = (ident, name, reloc, code_model, opt, tuple(cflags), self.options, self.target.name,
                    id(self.target.relocations))
             hit = _prepared.get(key)
             if hit is not None and hit[2] is _parsed.get(hit[4]):
@@ -431,8 +533,12 @@ class Jit:
                 return hit[:4]
         data, default_name = read_source(source)
         name = name or default_name
+        own_dir = ()
+        if isinstance(ident, tuple):        # a file: `#include "local.h"` finds its neighbours
+            own_dir = (f"-I{Path(os.fspath(source)).resolve().parent}",)
         opts = _compile.Options(reloc or self.options.reloc, code_model or self.options.code_model,
-                                self.options.opt if opt is None else opt).check()
+                                self.options.opt if opt is None else opt,
+                                self.options.cflags + tuple(cflags) + own_dir).check()
         kind = _compile.source_kind(data)
         obj_bytes = _compile.compile_source(data, self.target, opts, name)
         obj = self._parse(obj_bytes, name)

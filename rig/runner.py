@@ -67,12 +67,12 @@ def call_text(call: Call) -> str:
 
 def run_trials(program: Program, target: str, *, placements: int = 1, seed: Optional[int] = 0,
                reloc: str = "static", calls: Optional[Sequence[Call]] = None, opt: int = 2,
-               jit: Optional[Jit] = None) -> List[Trial]:
+               jit: Optional[Jit] = None, cflags: Sequence[str] = ()) -> List[Trial]:
     """Load `program` at `placements` random placements on `target`, run its calls."""
     calls = list(program.calls if calls is None else calls)
     sigs = dict(program.signatures)
     own = jit is None
-    jit = jit or Jit(target, seed=seed, reloc=reloc, opt=opt)
+    jit = jit or Jit(target, seed=seed, reloc=reloc, opt=opt, cflags=cflags)
     trials = []
     try:
         for k in range(placements):
@@ -179,17 +179,19 @@ class ProgramTrial:
 
 def run_program(sources: Sequence, target: str, *, args: Sequence = (), env=None, program_name: str = "",
                 placements: int = 1, seed: Optional[int] = 0, reloc: str = "static", opt: int = 2,
-                expected: Optional[Run] = None) -> List[ProgramTrial]:
+                expected: Optional[Run] = None, cflags: Sequence[str] = (),
+                archives: Sequence = ()) -> List[ProgramTrial]:
     """Load `sources` (the program, then extra modules and objects) at
-    `placements` random placements on `target` and run `main` in each."""
-    jit = Jit(target, seed=seed, reloc=reloc, opt=opt)
+    `placements` random placements on `target` and run `main` in each;
+    `archives` give the members they need (lli's `-extra-archive`)."""
+    jit = Jit(target, seed=seed, reloc=reloc, opt=opt, cflags=cflags)
     trials = []
     try:
         for k in range(placements):
             trial = ProgramTrial(target, reloc, k, expected=expected)
             trials.append(trial)
             try:
-                mods = jit.load_all(sources)
+                mods = jit.load_all(sources, archives=archives)
             except RigError as e:
                 trial.error = str(e)
                 continue
@@ -242,14 +244,18 @@ def unique_sources(paths: Sequence[Path]) -> Tuple[List[Path], List[Path]]:
 
 
 def object_machine(path: Path) -> Optional[Tuple[str, Tuple[str, ...]]]:
-    """For an ELF file: (its machine as "EM_AARCH64 ELFCLASS64", the targets whose
-    objects those are); None for anything else (source files, unreadable files:
-    loading them says what is wrong)."""
+    """For an ELF file (or an `ar` archive: its first ELF member): (its machine as
+    "EM_AARCH64 ELFCLASS64", the targets whose objects those are); None for anything
+    else (source files, unreadable files: loading them says what is wrong)."""
     import targets as _targets
     from elftools.elf.enums import ENUM_E_MACHINE
     try:
         with open(path, "rb") as f:
             head = f.read(20)
+            if head.startswith(b"!<arch>\n"):      # an archive: its first ELF member's machine
+                from .archive import machine_header
+                f.seek(0)
+                head = machine_header(f.read())
     except OSError:
         return None
     if len(head) < 20 or not head.startswith(b"\x7fELF") or head[4] not in (1, 2):

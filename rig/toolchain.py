@@ -3,8 +3,12 @@
 This is the optional `rig[toolchain]` front end (the test extra includes it):
 `python -m ziglang cc` is clang with every target built in, from PyPI, so
 tests can build objects with exactly the instructions and relocations they
-want.  C is compiled freestanding (no libc headers beyond the compiler's
-own): the rig's runtime provides what a freestanding program calls.
+want.  C sees the target's standard headers (musl's, for `<arch>-linux-musl`:
+`#include <stdio.h>` works whatever the runtime) and is compiled with the
+rig's flags (no sanitizers, no stack protector, no unwind tables, `-fno-builtin`
+through `-ffreestanding`, so a call stays a call the runtime answers); the
+source's own directory is on the include path, and `cflags` pass `-I`, `-D`,
+`-U`, `-std=`, `-W` and `-f` options through.
 """
 from __future__ import annotations
 
@@ -55,7 +59,44 @@ def zig(args: Sequence[str], cwd: str, what: str) -> subprocess.CompletedProcess
     return proc
 
 
-def build(data: bytes, name: str, target: Target, reloc: str, code_model: str, opt: int) -> bytes:
+#: The C flags passed through (`--cflag`): where headers are, macros, the language, warnings, codegen.
+_PASSED = ("-I", "-isystem", "-iquote", "-include", "-D", "-U", "-std=", "-W", "-w", "-f")
+#: ... except those that would undo what the rig relies on.
+_REFUSED = ("-fsanitize", "-fstack-protector", "-fPIC", "-fpic", "-fPIE", "-fpie", "-fno-pic", "-fno-PIC",
+            "-fexceptions", "-fasynchronous-unwind-tables", "-fplugin", "-fuse-ld")
+
+
+def check_cflags(cflags: Sequence[str]) -> None:
+    """`CompileError` naming a C flag the rig does not pass through, and why."""
+    if isinstance(cflags, str):
+        raise CompileError(f"cflags must be a sequence of flags, not the string {cflags!r}")
+    for flag in cflags:
+        if not isinstance(flag, str) or not flag.startswith(_PASSED) or flag.startswith(_REFUSED):
+            raise CompileError(
+                f"C flag {flag!r} is not passed through: the rig passes {', '.join(_PASSED)} options "
+                f"(not {', '.join(_REFUSED[:4])}, ...; the relocation model, code model and -O come from "
+                f"the Jit's options)")
+
+
+def header_stamps(cflags: Sequence[str]) -> list:
+    """(name, size, mtime) of the headers in the `-I` directories: part of the
+    compile cache key, so an edited local header recompiles the source."""
+    out = []
+    for flag in cflags:
+        if flag.startswith(("-I", "-iquote", "-isystem")):
+            d = Path(flag[2:] if flag.startswith("-I") else flag[len("-isystem"):] if flag.startswith("-isystem")
+                     else flag[len("-iquote"):])
+            try:
+                for h in sorted(d.glob("*.h")):
+                    st = h.stat()
+                    out.append(f"{h}:{st.st_size}:{st.st_mtime_ns}")
+            except OSError:
+                continue
+    return out
+
+
+def build(data: bytes, name: str, target: Target, reloc: str, code_model: str, opt: int,
+          cflags: Sequence[str] = ()) -> bytes:
     """Assemble (.s, .S) or compile (.c) `data` for `target` into ELF relocatable bytes."""
     is_c = name.endswith(C_SUFFIXES)
     suffix = ".c" if is_c else (".S" if name.endswith(".S") else ".s")
@@ -65,7 +106,7 @@ def build(data: bytes, name: str, target: Target, reloc: str, code_model: str, o
                   # small is every target's default, and 32-bit Arm accepts no -mcmodel at all
                   *([f"-mcmodel={code_model}"] if code_model != "small" else []),
                   "-ffreestanding", "-fno-stack-protector", "-fno-asynchronous-unwind-tables",
-                  "-fno-exceptions", "-fno-common"]
+                  "-fno-exceptions", "-fno-common", *cflags]
     with tempfile.TemporaryDirectory(prefix="rig-cc-") as tmp:
         src = Path(tmp) / f"input{suffix}"
         src.write_bytes(data)

@@ -92,7 +92,7 @@ def _target(name: str, triple: str, state: str, description: str) -> Target:
         state_of=_state,
         interworking=True,
         # freestanding: zig refuses non-PIC code for linux-gnu; an ARMv7-A core with VFPv4
-        clang_args=("-target", f"{'thumb' if state == 'thumb' else 'arm'}-freestanding-eabihf", "-mcpu=cortex_a15"),
+        clang_args=("-target", f"{'thumb' if state == 'thumb' else 'arm'}-linux-musleabihf", "-mcpu=cortex_a15"),
         # Thumb code needs halfwords; ARM code (also inside a Thumb-target object) words.
         code_align=2 if state == "thumb" else 4,
     )

@@ -209,7 +209,9 @@ class Target:
     interworking: bool = False   #: bit 0 of a function symbol's value marks Thumb code (ARM)
     code_align: int = 1          #: least alignment of a code section (the instruction size)
     thumb_code_align: int = 2    #: ... of a section whose functions are all Thumb (interworking targets)
-    clang_args: Sequence[str] = ()  #: how clang (zig cc) is told to build for this target
+    #: how clang (zig cc) is told to build for this target: a <arch>-linux-musl triple, so C sees
+    #: musl's standard headers (compiling needs no libc build)
+    clang_args: Sequence[str] = ()
 
     def code_pointer(self, value: int) -> Tuple[int, bool]:
         """(address, thumb) a function pointer's value stands for: on interworking

@@ -60,6 +60,6 @@ TARGET = Target(
     default_state="x86",
     fault_registers=tuple(_GPR) + ("rip", "eflags"),
     cs_modes={"x86": capstone.CS_MODE_64},
-    clang_args=("-target", "x86_64-freestanding"),
+    clang_args=("-target", "x86_64-linux-musl"),
     state_of=lambda uc: "x86",
 )

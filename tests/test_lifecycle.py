@@ -266,12 +266,13 @@ def test_placement_values_are_validated(target):
 
 # -- messages say what happened ---------------------------------------------------------------
 
-def test_an_error_names_the_file_actually_loaded(tmp_path):
+@pytest.mark.parametrize("target", TARGETS)
+def test_an_error_names_the_file_actually_loaded(tmp_path, target):
     """Parsed objects are cached by content; the name is the file's own."""
     src = "declare i32 @absent()\ndefine i32 @f() { %r = call i32 @absent()\n ret i32 %r }\n"
     (tmp_path / "first.ll").write_text(src)
     (tmp_path / "second.ll").write_text(src)
-    jit = rig.Jit("aarch64")
+    jit = rig.Jit(target)
     with pytest.raises(rig.UndefinedSymbol, match="first.ll"):
         jit.load(tmp_path / "first.ll")
     with pytest.raises(rig.UndefinedSymbol, match="second.ll") as e:
@@ -306,11 +307,12 @@ far:
         jit.load(src, placement={".text.near": 0x20000000, ".text.far": 0x28000000})
 
 
-def test_c_signature_lines_are_read_by_jit_load():
+@pytest.mark.parametrize("target", TARGETS)
+def test_c_signature_lines_are_read_by_jit_load(target):
     """`// SIG:` lines of a .c source give `mod.call` its types, as for `rig run`."""
     path = ROOT / "c" / "div64.c"
     prog = corpus.parse_header(path.read_text(), path)
-    jit = rig.Jit("arm", seed=2)
+    jit = rig.Jit(target, seed=2)
     mod = jit.load(path)
     for c in prog.calls:
         if c.op == "==":

@@ -186,6 +186,12 @@ PLACEHOLDERS = {
     "prog.ll": PROG_LL,
     "prog.c": "// rig: stands in for the README's prog.c\nint f(int x) { return 3 * x + 1; }\n",
     "m.ll": "define i32 @from_m() { ret i32 1 }\n",
+    "hello.c": ("#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <math.h>\n"
+                "#ifndef NAME\n#define NAME \"world\"\n#else\n#define STR2(x) #x\n#define STR(x) STR2(x)\n#endif\n"
+                "int main(void) {\n  char b[16];\n  strcpy(b, \"hello\");\n"
+                "#ifdef STR\n  printf(\"%s, %s %.2f\\n\", b, STR(NAME), sqrt(2.0));\n"
+                "#else\n  printf(\"%s, %s %.2f\\n\", b, NAME, sqrt(2.0));\n#endif\n"
+                "  return abs(-1) - 1;\n}\n"),
     "expected": "argc is 1\n",                  # what prog.ll prints without arguments
 }
 #: o.o: an x86-64 object (an ELF object is for one machine, as with lli), built from this IR.
@@ -207,6 +213,8 @@ CHECKS: Dict[str, Callable[[str], bool]] = {
         lambda out: out == "argc is 1\nfrom m.ll: 1\nfrom o.o: 2\n",
     "rig run prog.ll --env K=V": lambda out: out == "argc is 1\nenv K=V\n",
     "rig run prog.ll --target aarch64": lambda out: out == "argc is 1\n",
+    "rig run hello.c --target all": lambda out: out.startswith("hello, world 1.41\n"),
+    "rig run hello.c --target arm --cflag=-DNAME=rig --cflag=-std=c11": lambda out: out.startswith("hello, rig 1.41\n"),
 }
 
 # ----------------------------------------------------------------------------- the README
