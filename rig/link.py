@@ -6,17 +6,22 @@ GOT, the symbol addresses and a trace record per relocation site.  Values
 come from the target's table (`Expr` + `Field`); this module has no
 architecture in it.  Branches go direct when the field reaches, through a
 stub in the caller's section otherwise (or when a B must change state).
+
+Thread-local storage: S of a TLS symbol is its address in the program's TLS
+image (`Layout.tls`, which the TLS block's owner fills in), so TP-relative
+values (`Expr.TPREL`) and the GOT entries of the dynamic models ("tp",
+"gd", "ld", "desc") are plain arithmetic on it; no instruction is rewritten.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
-from targets.base import Expr, Target
+from targets.base import GOT_ENTRY_OF, GOT_ENTRY_WORDS, TLS_EXPRS, Expr, Target
 
-from .errors import RelocationOverflow, UndefinedSymbol
+from .errors import PlacementError, RelocationOverflow, UndefinedSymbol
 from ._cache import LRU
-from .layout import COMMON, Layout
+from .layout import COMMON, Layout, TlsImage
 from .objfile import ObjectFile, Relocation
 
 #: name -> (address, thumb) for symbols the object does not define, or None.
@@ -38,7 +43,7 @@ class TraceRecord:
     A: int
     P: int
     value: int
-    via: str                  #: "direct", "stub", "got" or "none"
+    via: str                  #: "direct", "stub", "got", "tls" (TP- or DTP-relative) or "none"
     before: bytes
     after: bytes
     stub: Optional[int] = None  #: the stub's address, when the site branches through one
@@ -87,6 +92,7 @@ def symbol_values(obj: ObjectFile, layout: Layout, resolve: Resolver, preempt: O
     n = len(obj.symbols)
     addr, thumb = [0] * n, [0] * n
     needed = _plan(obj)[0]
+    tls = layout.tls.sections if layout.tls is not None else {}
     for sym in obj.symbols:
         kind = sym.kind
         if kind == "defined":
@@ -97,6 +103,9 @@ def symbol_values(obj: ObjectFile, layout: Layout, resolve: Resolver, preempt: O
                     continue
                 if sym.section in exclude:
                     continue       # in a dropped COMDAT member: `link` decides per site (unwind data may)
+            if sym.section in tls:       # a thread-local symbol: its address in the TLS image
+                addr[sym.index] = tls[sym.section] + sym.value
+                continue
             addr[sym.index] = layout.address(sym.section) + sym.value
             thumb[sym.index] = int(sym.thumb)
         elif kind == "abs":
@@ -120,6 +129,11 @@ def symbol_values(obj: ObjectFile, layout: Layout, resolve: Resolver, preempt: O
                     f"{obj.name}: undefined symbol {sym.name!r}, referenced by {site.howto.name} at "
                     f"{obj.section(site.section).name}+{site.offset:#x}", symbol=sym.name)
             addr[sym.index], thumb[sym.index] = found[0], int(found[1])
+            image = layout.tls
+            if sym.type == "tls" and image is not None and not image.dtp <= found[0] < image.dtp + image.size:
+                # not in the TLS image: a stand-in for a module not loaded yet (nothing runs until it
+                # is); the image's start keeps every TLS field in reach until the relink
+                addr[sym.index] = image.dtp
     return addr, thumb
 
 
@@ -128,8 +142,9 @@ def definitions(obj: ObjectFile, layout: Layout, exclude: frozenset = frozenset(
     """The object's own named definitions at `layout`: (global and weak ones
     and COMMON symbols, local ones), name -> (address, thumb)."""
     exported, local = {}, {}
+    tls = layout.tls.sections if layout.tls is not None else {}
     for name, key, offset, thumb, is_local in _definition_plan(obj, exclude):
-        address = offset if key is None else layout.address(key) + offset
+        address = offset if key is None else (tls[key] if key in tls else layout.address(key)) + offset
         (local if is_local else exported)[name] = (address, thumb)
     return exported, local
 
@@ -180,9 +195,15 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
         bufs[s.index] = buf
 
     got_base = layout.got
-    slot = {sym: got_base + i * ptr for i, sym in enumerate(obj.got_symbols)} if got_base is not None else {}
-    got = b"".join(((S[sym] | T[sym]) & ((1 << (8 * ptr)) - 1)).to_bytes(ptr, "little")
-                   for sym in obj.got_symbols) if got_base is not None else None
+    tls = layout.tls
+    if len(obj.got_entries) == len(obj.got_symbols):       # address slots only
+        slot = {sym: got_base + i * ptr for i, sym in enumerate(obj.got_symbols)} if got_base is not None else {}
+        got = b"".join(((S[sym] | T[sym]) & ((1 << (8 * ptr)) - 1)).to_bytes(ptr, "little")
+                       for sym in obj.got_symbols) if got_base is not None else None
+        entry = slot
+    else:
+        got, entry = _tls_got(obj, got_base, ptr, S, T, _need_tls(obj, tls))
+        slot = {sym: a for (kind, sym), a in entry.items() if kind == "slot"}
 
     callable_ = _plan(obj)[1]
     stubs: Dict[Tuple[int, int, str, int], int] = {}
@@ -232,6 +253,23 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
             v = (((s + A) | t) if howto.thumb_bit else s + A) - got_base
         elif expr is _GOT_BASE_PC:
             v = got_base + A - P
+        elif expr in TLS_EXPRS:
+            if tls is None:
+                _need_tls(obj, tls, r)
+            if expr is _TPREL:
+                v, via = s + A - tls.tp, "tls"
+            elif expr is _DTPREL:
+                v, via = s + A - tls.dtp, "tls"
+            else:
+                via = "got"
+                kind = GOT_ENTRY_OF[expr]
+                G = entry[(kind, 0 if kind == "ld" else r.symbol)]
+                if expr in _TLS_PAGE:
+                    v = ((G + A) & ~0xFFF) - (P & ~0xFFF)
+                elif expr in _TLS_ABS:
+                    v = G + A
+                else:
+                    v = G + A - P
         else:
             via = "got"
             G = slot[r.symbol]
@@ -286,7 +324,53 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
     return Image(bufs, got, exported, local, records, stubs, obj)
 
 
+def got_offsets(obj: ObjectFile, ptr: int) -> Dict[Tuple[str, int], int]:
+    """Each GOT entry's byte offset in the object's GOT."""
+    out, at = {}, 0
+    for e in obj.got_entries:
+        out[e] = at
+        at += GOT_ENTRY_WORDS[e[0]] * ptr
+    return out
+
+
+def _tls_got(obj: ObjectFile, got_base: int, ptr: int, S: List[int], T: List[int], tls: TlsImage
+             ) -> Tuple[bytes, Dict[Tuple[str, int], int]]:
+    """The GOT's bytes and each entry's address, for an object with TLS entries: "slot"
+    holds S | T, "tp" S - TP, "gd" (module, S - DTP), "ld" (module, 0), "desc" (resolver, S - TP)
+    -- what a TLS runtime's dynamic relocations would put there (DTPMOD, DTPOFF, TPOFF,
+    TLSDESC), resolved now since the one image is static."""
+    mask = (1 << (8 * ptr)) - 1
+    words: List[int] = []
+    entry: Dict[Tuple[str, int], int] = {}
+    for kind, sym in obj.got_entries:
+        entry[(kind, sym)] = got_base + len(words) * ptr
+        if kind == "slot":
+            words.append(S[sym] | T[sym])
+        elif kind == "tp":
+            words.append(S[sym] - tls.tp)
+        elif kind == "gd":
+            words += [tls.module, S[sym] - tls.dtp]
+        elif kind == "ld":
+            words += [tls.module, 0]
+        else:    # "desc"
+            words += [tls.resolver, S[sym] - tls.tp]
+    return b"".join((w & mask).to_bytes(ptr, "little") for w in words), entry
+
+
+def _need_tls(obj: ObjectFile, tls: Optional[TlsImage], r: Optional[Relocation] = None) -> TlsImage:
+    """`tls`, or the error that says a TLS site has no TLS image to be relative to."""
+    if tls is not None:
+        return tls
+    r = r or next(r for r in obj.relocations if r.howto.expr in TLS_EXPRS)
+    raise PlacementError(f"{obj.name}: {r.howto.name} at {obj.section(r.section).name}+{r.offset:#x} needs the "
+                         f"program's thread-local storage image, and this layout has none (a Jit lays it out "
+                         f"when it loads the object: it owns the thread's static TLS block)")
+
+
 _MASKS = {n: (1 << (8 * n)) - 1 for n in range(1, 17)}
+_TPREL, _DTPREL = Expr.TPREL, Expr.DTPREL
+_TLS_PAGE = frozenset({Expr.GOTTP_PAGE_PC, Expr.TLSDESC_PAGE_PC})
+_TLS_ABS = frozenset({Expr.GOTTP, Expr.TLSDESC})
 # The link loop compares every site's expression: module constants, not enum attribute lookups.
 (_ABS, _PC, _BRANCH, _SIZE, _PAGE_PC, _GOT_OFF, _GOT_BASE_PC, _GOT_PC, _GOT, _GOT_REL, _GOT_PAGE_PC,
  _GOT_PAGE_OFF) = (Expr.ABS, Expr.PC, Expr.BRANCH, Expr.SIZE, Expr.PAGE_PC, Expr.GOT_OFF, Expr.GOT_BASE_PC,

@@ -4,8 +4,9 @@ the rig chose and compare, site by site, the fields both wrote.
 lld (from the `ziglang` package) gets a linker script that puts every
 allocatable input section in an output section of its own at the rig's
 address, `--defsym` for every external at the address the rig's sites reach
-it at, and `--no-relax` (no GOT or TLS relaxation: lld writes the
-instruction the compiler chose, as the rig does).
+it at, and `--no-relax` (no GOT relaxation: lld writes the instruction the
+compiler chose, as the rig does; TLS sequences it relaxes all the same, see
+below).
 
 What is compared, byte for byte, at the rig's own addresses:
 
@@ -63,6 +64,30 @@ What is not compared is counted in `Comparison.uncompared` (type -> reason
   slot holds the stub): the rig's slot is checked against the resolver
   alone (`Comparison.slots` counts the slots compared with lld's).
 
+Thread-local storage.  lld's PT_TLS is made the rig's TLS image: the
+object's TLS sections go at their offsets in the image (`Layout.tls`) from a
+base just past the layout (`tls_base`: the offsets are what matter, and lld's
+output file spans what it places), and a second object made for the link
+(`pad_object`) fills the rest of the image, [0, p_memsz) at the image's
+alignment, and defines the TLS symbols of other modules at their offsets
+(`rig.lld_tls`).  lld then computes the TP and DTP offsets the rig did
+(lld's `getTlsTpOffset` for the same PT_TLS), and:
+
+* local-exec sites (and every TLS site on Arm, where lld relaxes nothing)
+  are compared byte for byte; the GOT entries of the dynamic models (the
+  TP-offset slot, the GD pair, the LD pair) are compared word for word with
+  lld's, which the same reordering puts at the same offsets (lld puts the LD
+  pair first, the rig last: its sites then count as shifted);
+* in a static link lld relaxes every other TLS sequence on x86-64 and
+  AArch64 to local-exec (`--no-relax` does not stop it), rewriting the
+  instructions; the rig keeps them and reaches its GOT.  Those sites are
+  compared through the TP offset they stand for: the rig's value (its GOT
+  entry's, or S + A - DTP translated to the TP) encoded as lld's relaxation
+  writes it (`RELAXED`: the immediate of `mov $x, %reg`, of `movz`/`movk`)
+  against lld's bytes.  A relaxed sequence that holds no value (x86-64 LD to
+  LE, the `add` lld turns into a `nop`) and the call to `__tls_get_addr` lld
+  replaces are counted as uncompared (`RELAXED_EMPTY`, `RELAXED_CALL`).
+
 Types ld.lld 22 does not implement (x86-64 GOTPCREL64, GOTPLT64; Arm ABS16,
 ABS8, THM_JUMP6) are in corpus files marked NOLLD, which the differential
 test does not link with lld at all.
@@ -76,12 +101,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from targets.base import GOT_SLOT_EXPRS, Target
+from targets.base import GOT_ENTRY_OF, GOT_ENTRY_WORDS, TLS_EXPRS, Expr, Target
 
 from ._cache import LRU
 from .errors import RigError
 from .layout import GOT, Layout
-from .link import GOT_SYMBOL, UNWIND_SECTIONS, Image
+from .link import GOT_SYMBOL, UNWIND_SECTIONS, Image, got_offsets
+from .lld_tls import (RELAXED, RELAXED_NO_VALUE, lld_relaxes_tls, lld_tls_sections, pad_object, relaxed_calls,
+                      tls_base, tls_value)
 from .objfile import ObjectFile
 from .toolchain import zig
 
@@ -99,6 +126,9 @@ THUNKS = ("in a section lld moved or grew with range-extension thunks of its own
           "overlap: its bytes are not at the rig's offsets in lld's output")
 SHIFTED_SLOT = ("its GOT slot is at another index in lld's GOT: lld has no slot for a symbol only unwind "
                 "tables reach through the GOT, and the rig's slots after it are shifted")
+RELAXED_EMPTY = ("lld relaxed its TLS sequence to local-exec, and what it wrote there holds no value "
+                 "(x86-64 LD's `mov %fs:0, %rax`, AArch64 TLSDESC's `add` turned into a nop)")
+RELAXED_CALL = "the call to __tls_get_addr in a TLS sequence lld relaxed to local-exec (lld overwrote it)"
 
 #: The prefix of the names lld sees for local symbols that have a GOT slot.
 RENAMED = "__rig_lld_got."
@@ -144,11 +174,26 @@ class Linked:
     spans: Dict[str, Tuple[int, int]] = field(default_factory=dict)   #: placed section -> (address, size)
 
 
-def script(obj: ObjectFile, layout: Layout) -> str:
-    """The linker script that reproduces `layout`."""
+def script(obj: ObjectFile, layout: Layout, pads: Sequence[Tuple[str, int]] = (),
+           tls: Optional[Dict[int, int]] = None) -> str:
+    """The linker script that reproduces `layout`, with the TLS sections at `tls` (section ->
+    address), and `pads` ((section name, address) of `pad_object`'s sections) around them.
+    A NOBITS TLS section gets no address: lld puts it where the TLS sections before it end,
+    at its alignment (it ignores an address there), which is where the image has it."""
     lines = ["SECTIONS {"]
-    for p in sorted(layout.placements, key=lambda p: p.address):
+    tls = tls or {}
+    nobits = {s.index for s in obj.sections if s.nobits}
+    where = [(tls.get(p.item.key, p.address), p) for p in layout.placements] + [(a, n) for n, a in pads]
+    for address, p in sorted(where, key=lambda w: w[0]):
+        if isinstance(p, str):
+            at = "" if p.startswith(".tbss") else f" {address:#x}"
+            lines.append(f"  {p}{at} : {{ *({p}) }}")
+            continue
         if p.item.name.startswith(SKIPPED):
+            continue
+        if p.item.key in tls:
+            at = "" if p.item.key in nobits else f" {address:#x}"
+            lines.append(f"  {p.item.name}{at} : {{ *({p.item.name}) }}")
             continue
         if p.item.key == GOT:
             # lld's GOT where the rig's is, and .got.plt (x86-64 lld's GOT base) at the same
@@ -163,27 +208,48 @@ def script(obj: ObjectFile, layout: Layout) -> str:
     return "\n".join(lines) + "\n"
 
 
-def lld_got_symbols(obj: ObjectFile) -> Tuple[int, ...]:
-    """The symbols lld gives a GOT slot, in the rig's slot order: those a GOT
-    relocation reaches from a section lld keeps (it discards unwind tables)."""
-    kept = {r.symbol for r in obj.relocations
-            if r.howto.expr in GOT_SLOT_EXPRS and not obj.section(r.section).name.startswith(SKIPPED)}
-    return tuple(s for s in obj.got_symbols if s in kept)
+def lld_got_entries(obj: ObjectFile, target: Optional[Target] = None) -> Tuple[Tuple[str, int], ...]:
+    """The GOT entries lld makes, in its order: those a GOT relocation reaches from a
+    section lld keeps (it discards unwind tables), TLS ones only where lld does not relax
+    them, the LD pair first (postScanRelocations), the rest in the rig's order (which
+    `symbols_first` makes lld's: one symbol's entries together, symbols in the order given)."""
+    relaxed = target is not None and lld_relaxes_tls(target)
+    kept = set()
+    for r in obj.relocations:
+        kind = GOT_ENTRY_OF.get(r.howto.expr)
+        if kind is not None and not obj.section(r.section).name.startswith(SKIPPED) \
+                and (kind == "slot" or not relaxed):
+            kept.add((kind, 0 if kind == "ld" else r.symbol))
+    entries = [e for e in obj.got_entries if e in kept]
+    return tuple([e for e in entries if e[0] == "ld"] + [e for e in entries if e[0] != "ld"])
+
+
+def lld_got_symbols(obj: ObjectFile, target: Optional[Target] = None) -> Tuple[int, ...]:
+    """The symbols of lld's GOT entries, in its order (the order `symbols_first` gives them)."""
+    return tuple(dict.fromkeys(s for kind, s in lld_got_entries(obj, target) if kind != "ld"))
 
 
 _REORDERED = LRU(64)     # (object digest, symbols first) -> (bytes, renamed)
 
 
 def link(obj_bytes: bytes, obj: ObjectFile, layout: Layout, externals: Dict[str, int],
-         entry: Optional[str] = None) -> Linked:
+         entry: Optional[str] = None, target: Optional[Target] = None,
+         tls_externals: Optional[Dict[str, int]] = None) -> Linked:
     """lld's bytes of every placed section and of its GOT, linked at `layout`
     with the GOT's slots in the rig's order, and its symbol values (Thumb bit
-    included) for names that are unique in the object."""
+    included) for names that are unique in the object.  With `target`, an
+    object with TLS links with `pad_object` (`tls_externals`: other modules'
+    TLS symbols -> image offsets), so that lld's PT_TLS is the rig's image."""
     from elftools.elf.elffile import ELFFile
     names = [s.name for s in obj.sections]
     if len(set(names)) != len(names):
         raise RigError(f"{obj.name}: sections with the same name cannot be placed one by one in a linker script")
-    first = lld_got_symbols(obj)
+    pad, pads = pad_object(obj, layout, target, tls_externals or {}) if target is not None else (None, ())
+    tls_at = lld_tls_sections(layout, target.address_space) if target is not None else {}
+    if pads:
+        base = tls_base(layout, target.address_space)
+        pads = tuple((name, base + off) for name, off in pads)
+    first = lld_got_symbols(obj, target)
     renamed: Dict[str, int] = {}
     if first:
         key = (hashlib.sha1(obj_bytes).digest(), first)
@@ -194,8 +260,12 @@ def link(obj_bytes: bytes, obj: ObjectFile, layout: Layout, externals: Dict[str,
     with tempfile.TemporaryDirectory(prefix="rig-lld-") as tmp:
         d = Path(tmp)
         (d / "in.o").write_bytes(obj_bytes)
-        (d / "link.ld").write_text(script(obj, layout))
-        args = ["ld.lld", "-static", "-nostdlib", "--no-relax", "-T", "link.ld", "-o", "out", "in.o",
+        (d / "link.ld").write_text(script(obj, layout, pads, tls_at))
+        inputs = ["in.o"]
+        if pad is not None:
+            (d / "pad.o").write_bytes(pad)
+            inputs.append("pad.o")
+        args = ["ld.lld", "-static", "-nostdlib", "--no-relax", "-T", "link.ld", "-o", "out", *inputs,
                 "-z", "norelro", "--no-warn-mismatch",
                 "--no-check-sections",    # .got and .got.plt share the rig's GOT address
                 "-O0",                    # no merging of SHF_MERGE constants: offsets stay the object's
@@ -218,17 +288,17 @@ def link(obj_bytes: bytes, obj: ObjectFile, layout: Layout, externals: Dict[str,
         return Linked(sections, symbols, got, bases, spans)
 
 
-def _displaced(obj: ObjectFile, layout: Layout, lld: Linked) -> frozenset:
+def _displaced(obj: ObjectFile, layout: Layout, lld: Linked, tls: Dict[int, int]) -> frozenset:
     """Sections whose bytes lld did not keep at the rig's offsets: lld placed
     range-extension thunks in them (so they moved or grew; `--no-check-sections`,
     which the shared GOT address needs, lets them overlap what follows), and the
-    sections those grown ones overlap."""
+    sections those grown ones overlap.  (TLS sections are where lld was told: `tls`.)"""
     out, grown = set(), []
     for sec in obj.sections:
         span = lld.spans.get(sec.name)
         if span is None or sec.nobits or layout.get(sec.index) is None:
             continue
-        base = layout.address(sec.index)
+        base = tls.get(sec.index, layout.address(sec.index))
         if span[0] != base:              # thunks before it: its bytes moved
             out.add(sec.name)
         if span != (base, sec.size):     # what lld added may lie on top of other sections
@@ -237,6 +307,7 @@ def _displaced(obj: ObjectFile, layout: Layout, lld: Linked) -> frozenset:
         base = layout.get(sec.index) if sec.size else None
         if base is None:
             continue
+        base = tls.get(sec.index, base)
         for name, lo, hi, own_lo, own_hi in grown:
             if name != sec.name and lo < base + sec.size and base < hi and not (own_lo < base + sec.size
                                                                              and base < own_hi):
@@ -261,7 +332,7 @@ def _symbols(elf, obj: ObjectFile, renamed: Dict[str, int]) -> Dict[str, int]:
 
 
 _SHT_SYMTAB, _SHT_RELA, _SHT_REL, _SHT_GROUP, _SHT_SYMTAB_SHNDX = 2, 4, 9, 17, 18
-_STB_GLOBAL, _STT_NOTYPE, _STT_SECTION, _STV_HIDDEN = 1, 0, 3, 2
+_STB_GLOBAL, _STT_NOTYPE, _STT_SECTION, _STT_TLS, _STV_HIDDEN, _SHF_TLS = 1, 0, 3, 6, 2, 0x400
 
 
 def symbols_first(data: bytes, first: Sequence[int]) -> Tuple[bytes, Dict[str, int]]:
@@ -280,11 +351,11 @@ def symbols_first(data: bytes, first: Sequence[int]) -> Tuple[bytes, Dict[str, i
     if is64:
         shoff, = struct.unpack_from("<Q", data, 0x28)
         shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
-        shfmt, symfmt, symsize, info_at, other_at = "<IIQQQQIIQQ", "<IBBHQQ", 24, 1, 2
+        shfmt, symfmt, symsize, info_at, other_at, shndx_at = "<IIQQQQIIQQ", "<IBBHQQ", 24, 1, 2, 3
     else:
         shoff, = struct.unpack_from("<I", data, 0x20)
         shentsize, shnum = struct.unpack_from("<HH", data, 0x2E)
-        shfmt, symfmt, symsize, info_at, other_at = "<IIIIIIIIII", "<IIIBBH", 16, 3, 4
+        shfmt, symfmt, symsize, info_at, other_at, shndx_at = "<IIIIIIIIII", "<IIIBBH", 16, 3, 4, 5
     # a header: [name, type, flags, addr, offset, size, link, info, addralign, entsize]
     headers = [list(struct.unpack_from(shfmt, data, shoff + i * shentsize)) for i in range(shnum)]
     symtab = next(i for i, h in enumerate(headers) if h[1] == _SHT_SYMTAB)
@@ -302,7 +373,10 @@ def symbols_first(data: bytes, first: Sequence[int]) -> Tuple[bytes, Dict[str, i
             syms[i][0] = len(strings)
             strings += name.encode() + b"\0"
             typ = syms[i][info_at] & 0xF
-            syms[i][info_at] = (_STB_GLOBAL << 4) | (_STT_NOTYPE if typ == _STT_SECTION else typ)
+            if typ == _STT_SECTION:     # a TLS section's symbol stays thread-local
+                shndx = syms[i][shndx_at]
+                typ = _STT_TLS if shndx < len(headers) and headers[shndx][2] & _SHF_TLS else _STT_NOTYPE
+            syms[i][info_at] = (_STB_GLOBAL << 4) | typ
             syms[i][other_at] = (syms[i][other_at] & ~3) | _STV_HIDDEN
     order = ([i for i in range(first_global) if i not in front] + list(first)
              + [i for i in range(first_global, n) if i not in front])
@@ -353,8 +427,16 @@ def compare(obj_bytes: bytes, obj: ObjectFile, layout: Layout, image: Image, tar
         if sym is not None and sym.kind == "undefined" and rec is not None and rec.via in ("direct", "stub"):
             where = reached.setdefault(sym.name, {})
             where[rec.stub if rec.via == "stub" else rec.S] = rec.via == "stub"
+    # Other modules' thread-local symbols are defined for lld by the padding of the TLS image.
+    tls_symbols = {r.symbol for r in obj.relocations if r.howto.expr in TLS_EXPRS}
+    tls_externals: Dict[str, int] = {}
     externals = {}
     for sym in obj.symbols:
+        if sym.kind == "undefined" and sym.index in tls_symbols and layout.tls is not None:
+            found = resolve(sym.name)
+            if found is not None:
+                tls_externals[sym.name] = found[0] - layout.tls.dtp
+            continue
         if sym.kind == "undefined" and sym.name and sym.name not in externals and sym.name != GOT_SYMBOL:
             where = reached.get(sym.name, {})
             stubs = sorted(a for a, is_stub in where.items() if is_stub)
@@ -370,12 +452,20 @@ def compare(obj_bytes: bytes, obj: ObjectFile, layout: Layout, image: Image, tar
                 if found is not None:
                     externals[sym.name] = found[0] | int(found[1])
     entry = next((n for n in image.symbols), None)
-    lld = link(obj_bytes, obj, layout, externals, entry)
+    lld = link(obj_bytes, obj, layout, externals, entry, target, tls_externals)
     _check_got_base(obj, layout, lld)
-    # A symbol's slot: rig index i, lld index j (the same unless lld has no slot for a symbol before it).
-    lld_index = {s: j for j, s in enumerate(lld_got_symbols(obj))}
-    same_slot = {s for i, s in enumerate(obj.got_symbols) if lld_index.get(s) == i}
-    displaced = _displaced(obj, layout, lld)
+    # An entry's offset in the rig's GOT and in lld's (the same unless lld has no entry
+    # before it: a symbol only unwind tables reach, a TLS entry lld relaxed away, its LD pair).
+    ptr = target.pointer_size
+    rig_off = got_offsets(obj, ptr)
+    lld_off, at = {}, 0
+    for e in lld_got_entries(obj, target):
+        lld_off[e] = at
+        at += GOT_ENTRY_WORDS[e[0]] * ptr
+    same_entry = {e for e, off in lld_off.items() if rig_off.get(e) == off}
+    relaxes = lld_relaxes_tls(target)
+    rewritten = relaxed_calls(obj) if relaxes else frozenset()
+    displaced = _displaced(obj, layout, lld, lld_tls_sections(layout, target.address_space))
     diffs, types, compared = [], {}, 0
     uncompared: Dict[str, Dict[str, int]] = {}
     for rel in obj.relocations:
@@ -383,8 +473,13 @@ def compare(obj_bytes: bytes, obj: ObjectFile, layout: Layout, image: Image, tar
         rec = by_site.get((sec.name, rel.offset))
         fld = rel.howto.field
         sym = obj.symbols[rel.symbol] if rel.symbol else None
-        # _GLOBAL_OFFSET_TABLE_ is no external: both linkers define it, at the GOT's base
-        external = sym is not None and sym.kind == "undefined" and sym.name != GOT_SYMBOL
+        expr = rel.howto.expr
+        # _GLOBAL_OFFSET_TABLE_ is no external: both linkers define it, at the GOT's base; nor is
+        # another module's TLS symbol: the padding defines it, at its place in the image
+        external = sym is not None and sym.kind == "undefined" and sym.name != GOT_SYMBOL \
+            and rel.symbol not in tls_symbols
+        relaxed = relaxes and expr in TLS_EXPRS and expr is not Expr.TPREL
+        kind = GOT_ENTRY_OF.get(expr)
         why = None
         if fld is None:
             why = MARKER
@@ -396,8 +491,16 @@ def compare(obj_bytes: bytes, obj: ObjectFile, layout: Layout, image: Image, tar
             why = NOBITS
         elif sec.name in displaced:
             why = THUNKS
+        elif (rel.section, rel.offset) in rewritten:
+            why = RELAXED_CALL
+        elif relaxed:
+            if rel.howto.name in RELAXED_NO_VALUE:
+                why = RELAXED_EMPTY
+            elif rel.howto.name not in RELAXED:
+                raise RigError(f"{obj.name}: lld relaxes {rel.howto.name} in a static link, and rig.lld has no "
+                               f"rule for what it writes there")
         elif rec.via == "got":
-            if rel.symbol not in same_slot:
+            if (kind, 0 if kind == "ld" else rel.symbol) not in same_entry:
                 why = SHIFTED_SLOT
         elif rec.via == "stub" and not external:
             why = LOCAL_STUB
@@ -407,13 +510,22 @@ def compare(obj_bytes: bytes, obj: ObjectFile, layout: Layout, image: Image, tar
             reasons = uncompared.setdefault(rel.howto.name, {})
             reasons[why] = reasons.get(why, 0) + 1
             continue
-        mine = bytes(image.sections[rel.section][rel.offset:rel.offset + fld.size])
-        lld_bytes = lld.sections[sec.name][rel.offset:rel.offset + fld.size]
+        if relaxed:
+            # what lld's relaxation writes, from the TP offset the rig's site reaches
+            delta, size, rule = RELAXED[rel.howto.name]
+            value = tls_value(rel, rec, image, layout, rig_off, ptr)
+            mine = (rule(value, int.from_bytes(rec.before, "little")) & ((1 << (8 * size)) - 1)).to_bytes(
+                size, "little")
+            start = rel.offset + delta
+        else:
+            size, start = fld.size, rel.offset
+            mine = bytes(image.sections[rel.section][start:start + size])
+        lld_bytes = lld.sections[sec.name][start:start + size]
         compared += 1
         types[rel.howto.name] = types.get(rel.howto.name, 0) + 1
         if mine != lld_bytes:
-            diffs.append(SiteDifference(sec.name, rel.offset, rel.howto.name, rec.symbol, mine, lld_bytes))
-    slot_diffs, slots = _check_slots(obj, layout, image, target, lld, lld_index, externals, resolve)
+            diffs.append(SiteDifference(sec.name, start, rel.howto.name, rec.symbol, mine, lld_bytes))
+    slot_diffs, slots = _check_slots(obj, layout, image, target, lld, lld_off, rig_off, externals, resolve)
     diffs += slot_diffs + _check_stubs(obj, layout, image, target, lld.symbols, resolve)
     skipped = sum(n for reasons in uncompared.values() for n in reasons.values())
     return Comparison(compared, skipped, diffs, types, uncompared, slots)
@@ -442,10 +554,11 @@ def _expected(obj: ObjectFile, layout: Layout, lld_symbols: Dict[str, int], reso
     return lld_symbols.get(sym.name)
 
 
-def _check_slots(obj, layout, image, target, lld: Linked, lld_index: Dict[int, int], externals,
-                 resolve) -> Tuple[List[SiteDifference], int]:
+def _check_slots(obj, layout, image, target, lld: Linked, lld_off: Dict[tuple, int], rig_off: Dict[tuple, int],
+                 externals, resolve) -> Tuple[List[SiteDifference], int]:
     """Each GOT slot must hold the address lld gives the symbol (an external's:
-    the resolver's), and the word lld's slot for the symbol holds.
+    the resolver's), and the word lld's slot for the symbol holds; each TLS
+    entry lld has too (on Arm: TP offsets, GD and LD pairs), lld's words.
 
     lld's slot holds what it was told: for an external lld knows only as a
     stub of the rig's, not the resolver's address; that slot is only checked
@@ -456,25 +569,38 @@ def _check_slots(obj, layout, image, target, lld: Linked, lld_index: Dict[int, i
     ptr = target.pointer_size
     mask = (1 << (8 * ptr)) - 1
     slots = 0
-    for i, index in enumerate(obj.got_symbols):
+    for e in obj.got_entries:
+        kind, index = e
+        i, j = rig_off[e], lld_off.get(e)
         sym = obj.symbols[index]
+        if kind != "slot":
+            if j is None:
+                continue               # relaxed away by lld: its sites compare the value
+            n = GOT_ENTRY_WORDS[kind] * ptr
+            mine = image.got[i:i + n] if image.got else b""
+            theirs = lld.got[j:j + n] if lld.got is not None else b""
+            slots += 1
+            if theirs != mine:
+                out.append(SiteDifference("GOT", i, f"GOT {kind} entry", sym.name, mine, theirs))
+            continue
+        if sym.type == "tls":
+            continue                   # an address slot for a TLS symbol: an image address, which lld has not
         want = _expected(obj, layout, lld.symbols, resolve, index)
-        mine = image.got[i * ptr:(i + 1) * ptr] if image.got else b""
+        mine = image.got[i:i + ptr] if image.got else b""
         right = None if want is None else (want & mask).to_bytes(ptr, "little")
         if right is not None and mine != right:
-            out.append(SiteDifference("GOT", i * ptr, "GOT slot", sym.name, mine, right))
+            out.append(SiteDifference("GOT", i, "GOT slot", sym.name, mine, right))
             continue
-        j = lld_index.get(index)
         if j is None or (sym.kind == "undefined" and want is not None and externals.get(sym.name) != want):
             continue
-        theirs = lld.got[j * ptr:(j + 1) * ptr] if lld.got is not None else b""
+        theirs = lld.got[j:j + ptr] if lld.got is not None else b""
         slots += 1
         if theirs != mine:
             if want is not None:
-                raise RigError(f"{obj.name}: lld's GOT slot {j} holds {theirs.hex() or 'nothing'}, not the "
-                               f"address of {sym.name or 'symbol %d' % index} the rig's slot {i} holds "
+                raise RigError(f"{obj.name}: lld's GOT slot at {j:#x} holds {theirs.hex() or 'nothing'}, not the "
+                               f"address of {sym.name or 'symbol %d' % index} the rig's slot at {i:#x} holds "
                                f"({mine.hex()}): lld did not lay its GOT out in the predicted order")
-            out.append(SiteDifference("GOT", i * ptr, "GOT slot", sym.name, mine, theirs))
+            out.append(SiteDifference("GOT", i, "GOT slot", sym.name, mine, theirs))
     return out, slots
 
 

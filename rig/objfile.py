@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping, Optional, Tuple
 
-from targets.base import GOT_BASE_EXPRS, GOT_SLOT_EXPRS, Expr, Howto, Target, sign_extend
+from targets.base import GOT_BASE_EXPRS, GOT_ENTRY_OF, TLS_EXPRS, Expr, Howto, Target, sign_extend
 
 from .errors import BadObject, UnsupportedRelocation
 
-SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR = 0x1, 0x2, 0x4
+SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR, SHF_TLS = 0x1, 0x2, 0x4, 0x400
 SHN_UNDEF, SHN_ABS, SHN_COMMON = 0, 0xFFF1, 0xFFF2
 
 
@@ -33,6 +33,7 @@ class Section:
     data: Optional[bytes]
     perms: str                    #: "r", "rw", "rx" or "rwx"
     thumb_only: bool = False      #: code whose functions are all Thumb (needs halfwords, not words)
+    tls: bool = False             #: SHF_TLS (.tdata, .tbss): the initial image of thread-local variables
 
     @property
     def executable(self) -> bool:
@@ -101,6 +102,13 @@ class ObjectFile:
     commons: Mapping[int, int] = field(default_factory=dict)   #: COMMON symbol -> offset in the COMMON block
     common_size: int = 0                  #: bytes the memory manager allocates for COMMON symbols
     common_align: int = 1
+    #: the GOT, entry by entry: (kind, symbol) with kind "slot" (the symbol's address), "tp"
+    #: (its TP offset), "gd" / "desc" (two words) or "ld" (two words, symbol 0), in GOT order:
+    #: the address slots first (in order of first reference; `got_symbols` lists them), then
+    #: each TLS symbol's entries (in order of first reference: "desc", "gd", "tp", the order lld
+    #: gives one symbol's entries), then the "ld" pair
+    got_entries: Tuple[Tuple[str, int], ...] = ()
+    needs_tls: bool = False               #: TLS sections or TLS relocations: the program's TLS image is needed
 
     def __post_init__(self):
         object.__setattr__(self, "_by_index", {s.index: s for s in self.sections})
@@ -164,7 +172,8 @@ def _parse(data: bytes, target: Target, name: str) -> ObjectFile:
             raise BadObject(f"{name}: section {sec.name} is truncated ({len(body)} of {size} bytes)")
         flags = sec["sh_flags"]
         perms = "r" + ("w" if flags & SHF_WRITE else "") + ("x" if flags & SHF_EXECINSTR else "")
-        sections.append(Section(index, sec.name, size, max(1, sec["sh_addralign"]), body, perms))
+        sections.append(Section(index, sec.name, size, max(1, sec["sh_addralign"]), body, perms,
+                                tls=bool(flags & SHF_TLS)))
         raw[index] = body
     alloc = {s.index for s in sections}
 
@@ -178,7 +187,7 @@ def _parse(data: bytes, target: Target, name: str) -> ObjectFile:
         if sym.type == "func" and sym.section is not None:
             funcs.setdefault(sym.section, []).append(sym.thumb)
     sections = [Section(s.index, s.name, s.size, s.align, s.data, s.perms,
-                        bool(funcs.get(s.index)) and all(funcs[s.index])) for s in sections]
+                        bool(funcs.get(s.index)) and all(funcs[s.index]), s.tls) for s in sections]
     by_name = {s.name: s.index for s in symbols
                if s.binding in ("global", "weak") and s.kind != "undefined" and s.name}
 
@@ -195,16 +204,21 @@ def _parse(data: bytes, target: Target, name: str) -> ObjectFile:
             relocations.append(_relocation(rel, is_rela, patched, body, elf, target, symbols, name,
                                            _section_name(elf, patched)))
 
-    got, seen, needs_got = [], set(), False
+    needs_got = False
+    needs_tls = any(s.tls for s in sections)
+    wanted: dict = {}                    # GOT entry -> None, in order of first reference
     stubs: dict = {}
     stub_keys = set()
     for r in relocations:
         expr = r.howto.expr
         if expr in GOT_BASE_EXPRS or (r.symbol and symbols[r.symbol].name == "_GLOBAL_OFFSET_TABLE_"):
             needs_got = True
-        if expr in GOT_SLOT_EXPRS and r.symbol not in seen:
-            seen.add(r.symbol)
-            got.append(r.symbol)
+        kind = GOT_ENTRY_OF.get(expr)
+        if kind is not None:
+            wanted.setdefault((kind, 0 if kind == "ld" else r.symbol))
+        if expr in TLS_EXPRS:
+            needs_tls = True
+            _check_tls_symbol(r, symbols, sections, name)
         key = (r.section, r.symbol, r.howto.stub_state, r.addend - r.howto.pc_bias)
         if expr is Expr.BRANCH and key not in stub_keys \
                 and "x" in next(s.perms for s in sections if s.index == r.section):
@@ -221,9 +235,38 @@ def _parse(data: bytes, target: Target, name: str) -> ObjectFile:
             commons[sym.index] = common_size
             common_size += max(1, sym.size)
             common_align = max(common_align, align)
+    entries = got_order(wanted)
+    got = tuple(s for kind, s in entries if kind == "slot")
     return ObjectFile(name, target.name, tuple(sections), tuple(symbols), tuple(relocations),
-                      tuple(got), needs_got or bool(got), MappingProxyType(stubs), MappingProxyType(by_name),
-                      _groups(elf, symtab, alloc, name), MappingProxyType(commons), common_size, common_align)
+                      got, needs_got or bool(entries), MappingProxyType(stubs), MappingProxyType(by_name),
+                      _groups(elf, symtab, alloc, name), MappingProxyType(commons), common_size, common_align,
+                      entries, needs_tls)
+
+
+def got_order(wanted) -> Tuple[Tuple[str, int], ...]:
+    """The GOT's entries in the rig's order, from (kind, symbol) pairs in order of first
+    reference: address slots first, then each TLS symbol's entries together ("desc", "gd",
+    "tp": lld's order for one symbol), then the "ld" pair.  A static link relaxes every TLS
+    entry away on x86-64 and AArch64 (lld does), so the address slots keep the indices they
+    would have there; on Arm (no relaxation) the order is lld's but for the "ld" pair, which
+    lld puts first."""
+    slots = [e for e in wanted if e[0] == "slot"]
+    symbols = list(dict.fromkeys(s for kind, s in wanted if kind not in ("slot", "ld")))
+    tls = [(kind, s) for s in symbols for kind in ("desc", "gd", "tp") if (kind, s) in wanted]
+    return tuple(slots + tls + [e for e in wanted if e[0] == "ld"])
+
+
+def _check_tls_symbol(r: Relocation, symbols, sections, name: str) -> None:
+    """A TLS relocation must name a TLS symbol (STT_TLS, or a TLS section's symbol): its
+    value is an offset in the TLS image, which no other symbol has."""
+    sym = symbols[r.symbol] if r.symbol else None
+    tls_sections = {s.index for s in sections if s.tls}
+    if sym is not None and (sym.type == "tls" or (sym.type == "section" and sym.section in tls_sections)
+                            or (sym.kind == "undefined" and sym.type == "notype")):
+        return
+    what = "no symbol" if sym is None else f"{sym.type} symbol {sym.name!r}"
+    raise BadObject(f"{name}: {r.howto.name} at {next((s.name for s in sections if s.index == r.section), '?')}"
+                    f"+{r.offset:#x} refers to {what}, which is not thread-local")
 
 
 GRP_COMDAT = 1
@@ -316,7 +359,8 @@ def dumps(obj: ObjectFile) -> bytes:
     relocs = tuple((r.section, r.offset, r.type, r.symbol, r.addend) for r in obj.relocations)
     return pickle.dumps((_PICKLE_VERSION, obj.target, obj.sections, obj.symbols, relocs, obj.got_symbols,
                          obj.needs_got, dict(obj.stub_slots), dict(obj.by_name), obj.groups, dict(obj.commons),
-                         obj.common_size, obj.common_align), protocol=pickle.HIGHEST_PROTOCOL)
+                         obj.common_size, obj.common_align, obj.got_entries, obj.needs_tls),
+                        protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def loads(data: bytes, target: Target, name: str) -> Optional[ObjectFile]:
@@ -324,7 +368,7 @@ def loads(data: bytes, target: Target, name: str) -> Optional[ObjectFile]:
     bytes are from another version or target, or a row is missing."""
     try:
         (version, tname, sections, symbols, relocs, got, needs_got, stubs, by_name, groups, commons,
-         common_size, common_align) = pickle.loads(data)
+         common_size, common_align, got_entries, needs_tls) = pickle.loads(data)
     except Exception:              # a truncated or foreign cache file is a miss, never an error
         return None
     if version != _PICKLE_VERSION or tname != target.name:
@@ -336,7 +380,8 @@ def loads(data: bytes, target: Target, name: str) -> Optional[ObjectFile]:
             return None
         rows.append(Relocation(section, offset, type_, symbol, addend, howto))
     return ObjectFile(name, tname, sections, symbols, tuple(rows), got, needs_got, MappingProxyType(stubs),
-                      MappingProxyType(by_name), groups, MappingProxyType(commons), common_size, common_align)
+                      MappingProxyType(by_name), groups, MappingProxyType(commons), common_size, common_align,
+                      got_entries, needs_tls)
 
 
-_PICKLE_VERSION = 1
+_PICKLE_VERSION = 2

@@ -33,13 +33,21 @@ from .base import Expr, Field, Howto, either, signed, unsigned, word
 #: pyelftools calls 256 "R_AARCH64_NONE"; aaelf64 gives R_AARCH64_NONE the
 #: number 0 and keeps 256 as the withdrawn null relocation ("treat as NONE"),
 #: which binutils, Go and LLVM call R_AARCH64_NULL.  LDST128_ABS_LO12_NC (299),
-#: LD64_GOTPAGE_LO15 (313) and PLT32 (314) are simply missing from pyelftools.
+#: LD64_GOTPAGE_LO15 (313) and PLT32 (314) are simply missing from pyelftools, and so are
+#: the TLSDESC types (562-569) and TLSLE_LDST128_TPREL_LO12_NC (571).  (TLS_DTPREL64, which
+#: compilers write only in debug information, is no row: ld.lld 22 refuses it in a loaded section.
+#: Note that pyelftools swaps DTPMOD64 and DTPREL64, 1029 in LLVM's ELFRelocs/AArch64.def.)
 _NOT_IN_PYELFTOOLS = {
     "R_AARCH64_NONE": 0,
     "R_AARCH64_NULL": 256,
     "R_AARCH64_LDST128_ABS_LO12_NC": 299,
     "R_AARCH64_LD64_GOTPAGE_LO15": 313,
     "R_AARCH64_PLT32": 314,
+    "R_AARCH64_TLSDESC_ADR_PAGE21": 562,
+    "R_AARCH64_TLSDESC_LD64_LO12": 563,
+    "R_AARCH64_TLSDESC_ADD_LO12": 564,
+    "R_AARCH64_TLSDESC_CALL": 569,
+    "R_AARCH64_TLSLE_LDST128_TPREL_LO12_NC": 571,
 }
 
 
@@ -149,6 +157,8 @@ ADD_LO12 = Field("add imm12", 4, lambda w, v: _imm12(w, v & 0xFFF))
 LDST8, LDST16, LDST32, LDST64, LDST128 = (_ldst_lo12(n) for n in (1, 2, 4, 8, 16))
 # G(S) + A - Page(GOT): imm12 = value[14:3], value in [0, 2^15), multiple of 8.
 GOTPAGE_LO15 = Field("ldr imm12 (lo15)", 4, lambda w, v: _imm12(w, v >> 3), **unsigned(12, 3))
+# ADD (immediate) with LSL #12: imm12 = value[23:12], 0 <= value < 2^24 (lld checkUInt(val, 24)).
+ADD_HI12 = Field("add imm12, lsl #12", 4, lambda w, v: _imm12(w, v >> 12), **unsigned(24))
 
 # (name, expr, field, doc)
 _ROWS = [
@@ -221,6 +231,41 @@ _ROWS = [
      "G(S) + A; imm12 of 64-bit LDR = X[11:3], X a multiple of 8"),
     ("R_AARCH64_LD64_GOTPAGE_LO15", Expr.GOT_PAGE_OFF, GOTPAGE_LO15,
      "G(S) + A - Page(GOT); imm12 of 64-bit LDR = X[14:3], 0 <= X < 2^15, a multiple of 8"),
+    # Thread-local storage (aaelf64 5.7.11-5.7.15, "Relocations for thread-local storage"; lld
+    # AArch64::relocate).  Nothing is relaxed: a TLSDESC sequence calls the static resolver its
+    # GOT descriptor names, which returns S - TP (see rig.tls).
+    ("R_AARCH64_TLSLE_MOVW_TPREL_G2", Expr.TPREL, _movw_signed(2),
+     "S + A - TP; MOVZ/MOVN imm16 = X[47:32] / NOT(X)[47:32], -2^48 <= X < 2^48"),
+    ("R_AARCH64_TLSLE_MOVW_TPREL_G1", Expr.TPREL, _movw_signed(1),
+     "S + A - TP; MOVZ/MOVN imm16 = X[31:16] / NOT(X)[31:16], -2^32 <= X < 2^32"),
+    ("R_AARCH64_TLSLE_MOVW_TPREL_G1_NC", Expr.TPREL, _movw_signed(1, check=False),
+     "S + A - TP; imm16 of MOVK (or MOVZ/MOVN by sign) = X[31:16], no check"),
+    ("R_AARCH64_TLSLE_MOVW_TPREL_G0", Expr.TPREL, _movw_signed(0),
+     "S + A - TP; MOVZ/MOVN imm16 = X[15:0] / NOT(X)[15:0], -2^16 <= X < 2^16"),
+    ("R_AARCH64_TLSLE_MOVW_TPREL_G0_NC", Expr.TPREL, _movw_signed(0, check=False),
+     "S + A - TP; imm16 of MOVK (or MOVZ/MOVN by sign) = X[15:0], no check"),
+    ("R_AARCH64_TLSLE_ADD_TPREL_HI12", Expr.TPREL, ADD_HI12,
+     "S + A - TP; imm12 of ADD ..., LSL #12 = X[23:12], 0 <= X < 2^24"),
+    ("R_AARCH64_TLSLE_ADD_TPREL_LO12_NC", Expr.TPREL, ADD_LO12, "S + A - TP; imm12 of ADD = X[11:0], no check"),
+    ("R_AARCH64_TLSLE_LDST8_TPREL_LO12_NC", Expr.TPREL, LDST8, "S + A - TP; imm12 of LDRB/STRB = X[11:0]"),
+    ("R_AARCH64_TLSLE_LDST16_TPREL_LO12_NC", Expr.TPREL, LDST16,
+     "S + A - TP; imm12 of LDRH/STRH = X[11:1], X a multiple of 2"),
+    ("R_AARCH64_TLSLE_LDST32_TPREL_LO12_NC", Expr.TPREL, LDST32,
+     "S + A - TP; imm12 of 32-bit LDR/STR = X[11:2], X a multiple of 4"),
+    ("R_AARCH64_TLSLE_LDST64_TPREL_LO12_NC", Expr.TPREL, LDST64,
+     "S + A - TP; imm12 of 64-bit LDR/STR = X[11:3], X a multiple of 8"),
+    ("R_AARCH64_TLSLE_LDST128_TPREL_LO12_NC", Expr.TPREL, LDST128,
+     "S + A - TP; imm12 of 128-bit LDR/STR = X[11:4], X a multiple of 16"),
+    ("R_AARCH64_TLSIE_ADR_GOTTPREL_PAGE21", Expr.GOTTP_PAGE_PC, ADRP,
+     "Page(GTP(S) + A) - Page(P), a GOT slot holding S - TP (initial-exec); ADRP, ±4 GiB"),
+    ("R_AARCH64_TLSIE_LD64_GOTTPREL_LO12_NC", Expr.GOTTP, LDST64,
+     "GTP(S) + A; imm12 of 64-bit LDR = X[11:3], X a multiple of 8"),
+    ("R_AARCH64_TLSDESC_ADR_PAGE21", Expr.TLSDESC_PAGE_PC, ADRP,
+     "Page(GDESC(S) + A) - Page(P), a GOT descriptor (static resolver, S - TP); ADRP, ±4 GiB"),
+    ("R_AARCH64_TLSDESC_LD64_LO12", Expr.TLSDESC, LDST64,
+     "GDESC(S) + A; imm12 of 64-bit LDR (the resolver) = X[11:3], X a multiple of 8"),
+    ("R_AARCH64_TLSDESC_ADD_LO12", Expr.TLSDESC, ADD_LO12, "GDESC(S) + A; imm12 of ADD = X[11:0], no check"),
+    ("R_AARCH64_TLSDESC_CALL", Expr.NONE, None, "marks the BLR to the descriptor's resolver; nothing is written"),
 ]
 
 RELOCATIONS: dict[int, Howto] = {

@@ -386,6 +386,16 @@ _ROWS = [
          "((S + A) | T) - P; MOVW imm4:i:imm3:imm8 = X & 0xffff, unchecked", thumb_bit=True),
     _row("THM_MOVT_PREL", Expr.PC, THM_MOVT,
          "S + A - P; MOVT imm4:i:imm3:imm8 = X >> 16, unchecked"),
+    # Thread-local storage (aaelf32 5.6.1, the "Static TLS" and "Dynamic TLS" rows; lld does not
+    # relax them on Arm either).  Code reads TP from TPIDRURO or through __aeabi_read_tp.
+    _row("TLS_LE32", Expr.TPREL, WORD32, "S + A - TP (local-exec); word32"),
+    _row("TLS_IE32", Expr.GOTTP_PC, WORD32,
+         "GTP(S) + A - P, a GOT slot holding S - TP (initial-exec); word32"),
+    _row("TLS_GD32", Expr.TLSGD_PC, WORD32,
+         "GGD(S) + A - P, a GOT pair (module 1, S - DTP) for __tls_get_addr (general-dynamic); word32"),
+    _row("TLS_LDM32", Expr.TLSLD_PC, WORD32,
+         "GLD + A - P, the object's GOT pair (module 1, 0) for __tls_get_addr (local-dynamic); word32"),
+    _row("TLS_LDO32", Expr.DTPREL, WORD32, "S + A - DTP (local-dynamic); word32"),
 ]
 
 #: type number -> row, for `Target.relocations`.

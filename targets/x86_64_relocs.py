@@ -57,6 +57,22 @@ _ROWS = [
     ("R_X86_64_PLTOFF64", Expr.GOT_OFF, W64, "L - GOT + A, with L = S (no PLT); word64"),
     ("R_X86_64_SIZE32", Expr.SIZE, W32U, "Z + A; word32"),
     ("R_X86_64_SIZE64", Expr.SIZE, W64, "Z + A; word64"),
+    # Thread-local storage (psABI 4.4; Drepper, "ELF Handling For Thread-Local Storage", 4.3 and
+    # 5.5).  Nothing is relaxed: the instructions the compiler chose stay, and the GOT entries
+    # they reach hold what the TLS runtime would (see rig.tls).
+    ("R_X86_64_TPOFF32", Expr.TPREL, W32S, "S + A - TP (local-exec); word32 signed"),
+    ("R_X86_64_TPOFF64", Expr.TPREL, W64, "S + A - TP (local-exec); word64"),
+    ("R_X86_64_DTPOFF32", Expr.DTPREL, W32S, "S + A - DTP (local-dynamic, after TLSLD); word32 signed"),
+    ("R_X86_64_DTPOFF64", Expr.DTPREL, W64, "S + A - DTP; word64"),
+    ("R_X86_64_GOTTPOFF", Expr.GOTTP_PC, PC32,
+     "GTP(S) + A - P, a GOT slot holding S - TP (initial-exec); word32 signed"),
+    ("R_X86_64_TLSGD", Expr.TLSGD_PC, PC32,
+     "GGD(S) + A - P, a GOT pair (module 1, S - DTP) for __tls_get_addr (general-dynamic); word32 signed"),
+    ("R_X86_64_TLSLD", Expr.TLSLD_PC, PC32,
+     "GLD + A - P, the object's GOT pair (module 1, 0) for __tls_get_addr (local-dynamic); word32 signed"),
+    ("R_X86_64_GOTPC32_TLSDESC", Expr.TLSDESC_PC, PC32,
+     "GDESC(S) + A - P, a GOT descriptor (static resolver, S - TP) (-mtls-dialect=gnu2); word32 signed"),
+    ("R_X86_64_TLSDESC_CALL", Expr.NONE, None, "marks the call through a TLS descriptor; nothing is written"),
 ]
 
 RELOCATIONS = {

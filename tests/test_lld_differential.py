@@ -69,8 +69,10 @@ class Tally:
             self.uncompared.setdefault(type_, Counter()).update(reasons)
 
     def applied(self) -> set:
-        """The types the rig wrote a field for (markers write none)."""
-        return set(self.compared) | {t for t, reasons in self.uncompared.items() if set(reasons) - {lld.MARKER}}
+        """The types the rig wrote a field for that lld writes too (markers write none; where
+        lld relaxes a TLS sequence to local-exec, some sites hold no value)."""
+        return set(self.compared) | {t for t, reasons in self.uncompared.items()
+                                     if set(reasons) - {lld.MARKER, lld.RELAXED_EMPTY}}
 
     def report(self, target: str) -> str:
         lines = [f"{target}: {self.runs} placements, {sum(self.compared.values())} sites and "
@@ -119,7 +121,7 @@ def test_rig_and_lld_write_the_same_bytes(target):
     # nothing is left out for a reason the comparison does not state
     reasons = {r for rs in tally.uncompared.values() for r in rs}
     assert reasons <= {lld.MARKER, lld.UNWIND, lld.LOCAL_STUB, lld.OTHER_WAY, lld.NOT_LINKED, lld.NOBITS, lld.THUNKS,
-                       lld.SHIFTED_SLOT}, reasons
+                       lld.SHIFTED_SLOT, lld.RELAXED_EMPTY, lld.RELAXED_CALL}, reasons
 
 
 def test_the_oracle_sees_a_wrong_field():

@@ -68,6 +68,17 @@ EXPECTED_TYPES = {
     "R_AARCH64_LDST128_ABS_LO12_NC": 299,
     "R_AARCH64_ADR_GOT_PAGE": 311, "R_AARCH64_LD64_GOT_LO12_NC": 312,
     "R_AARCH64_LD64_GOTPAGE_LO15": 313, "R_AARCH64_PLT32": 314,
+    # thread-local storage (tests/test_tls.py runs them)
+    "R_AARCH64_TLSLE_MOVW_TPREL_G2": 544, "R_AARCH64_TLSLE_MOVW_TPREL_G1": 545,
+    "R_AARCH64_TLSLE_MOVW_TPREL_G1_NC": 546, "R_AARCH64_TLSLE_MOVW_TPREL_G0": 547,
+    "R_AARCH64_TLSLE_MOVW_TPREL_G0_NC": 548, "R_AARCH64_TLSLE_ADD_TPREL_HI12": 549,
+    "R_AARCH64_TLSLE_ADD_TPREL_LO12_NC": 551,
+    "R_AARCH64_TLSLE_LDST8_TPREL_LO12_NC": 553, "R_AARCH64_TLSLE_LDST16_TPREL_LO12_NC": 555,
+    "R_AARCH64_TLSLE_LDST32_TPREL_LO12_NC": 557, "R_AARCH64_TLSLE_LDST64_TPREL_LO12_NC": 559,
+    "R_AARCH64_TLSLE_LDST128_TPREL_LO12_NC": 571,
+    "R_AARCH64_TLSIE_ADR_GOTTPREL_PAGE21": 541, "R_AARCH64_TLSIE_LD64_GOTTPREL_LO12_NC": 542,
+    "R_AARCH64_TLSDESC_ADR_PAGE21": 562, "R_AARCH64_TLSDESC_LD64_LO12": 563,
+    "R_AARCH64_TLSDESC_ADD_LO12": 564, "R_AARCH64_TLSDESC_CALL": 569,
 }
 
 
@@ -102,9 +113,13 @@ def test_numbers_match_pyelftools():
             assert ENUM_RELOC_TYPE_AARCH64[h.name] == t, h.name
         else:
             # The ones pyelftools 0.33 lacks: LDST128 (299), GOTPAGE_LO15 (313),
-            # PLT32 (314), and NULL (which pyelftools calls NONE).
+            # PLT32 (314), the TLSDESC types (562-569), TLSLE_LDST128 (571), and NULL
+            # (which pyelftools calls NONE).
             assert h.name in {"R_AARCH64_NULL", "R_AARCH64_LDST128_ABS_LO12_NC",
-                              "R_AARCH64_LD64_GOTPAGE_LO15", "R_AARCH64_PLT32"}
+                              "R_AARCH64_LD64_GOTPAGE_LO15", "R_AARCH64_PLT32",
+                              "R_AARCH64_TLSDESC_ADR_PAGE21", "R_AARCH64_TLSDESC_LD64_LO12",
+                              "R_AARCH64_TLSDESC_ADD_LO12", "R_AARCH64_TLSDESC_CALL",
+                              "R_AARCH64_TLSLE_LDST128_TPREL_LO12_NC"}
             assert t not in {v for v in ENUM_RELOC_TYPE_AARCH64.values() if v != 256}
 
 
@@ -461,6 +476,20 @@ def _rows():
         ("R_AARCH64_LDST128_ABS_LO12_NC", LDR_Q, dec_ldst, lambda v: v & 0xFFF),
         ("R_AARCH64_LD64_GOT_LO12_NC", LDR_X, dec_ldst, lambda v: v & 0xFFF),
         ("R_AARCH64_LD64_GOTPAGE_LO15", LDR_X, lambda w: dec_imm12(w) << 3, None),
+        # thread-local storage: the same fields with TP-relative and TLS GOT values
+        ("R_AARCH64_TLSLE_ADD_TPREL_HI12", ADD_X3 | (1 << 22), lambda w: dec_imm12(w) << 12,
+         lambda v: v & 0xFFF000),
+        ("R_AARCH64_TLSLE_ADD_TPREL_LO12_NC", ADD_X3, dec_imm12, lambda v: v & 0xFFF),
+        ("R_AARCH64_TLSDESC_ADD_LO12", ADD_X3, dec_imm12, lambda v: v & 0xFFF),
+        ("R_AARCH64_TLSLE_LDST8_TPREL_LO12_NC", LDRB, dec_ldst, lambda v: v & 0xFFF),
+        ("R_AARCH64_TLSLE_LDST16_TPREL_LO12_NC", LDRH, dec_ldst, lambda v: v & 0xFFF),
+        ("R_AARCH64_TLSLE_LDST32_TPREL_LO12_NC", LDR_W, dec_ldst, lambda v: v & 0xFFF),
+        ("R_AARCH64_TLSLE_LDST64_TPREL_LO12_NC", LDR_X, dec_ldst, lambda v: v & 0xFFF),
+        ("R_AARCH64_TLSLE_LDST128_TPREL_LO12_NC", LDR_Q, dec_ldst, lambda v: v & 0xFFF),
+        ("R_AARCH64_TLSIE_LD64_GOTTPREL_LO12_NC", LDR_X, dec_ldst, lambda v: v & 0xFFF),
+        ("R_AARCH64_TLSDESC_LD64_LO12", LDR_X, dec_ldst, lambda v: v & 0xFFF),
+        ("R_AARCH64_TLSIE_ADR_GOTTPREL_PAGE21", ADRP_X3, lambda w: dec_adr(w) << 12, None),
+        ("R_AARCH64_TLSDESC_ADR_PAGE21", ADRP_X3, lambda w: dec_adr(w) << 12, None),
     ]
     for n in range(4):
         # A lone MOVZ/MOVK leaves X's chunk in place; compare bits [16n+15:16n].
@@ -477,6 +506,10 @@ def _rows():
         want = (lambda n: lambda v: (v & M64) >> (16 * n))(n)
         for kind in ("SABS", "PREL") if n < 3 else ("PREL",):
             rows.append((f"R_AARCH64_MOVW_{kind}_G{n}", MOVN[n] if n % 2 else MOVZ[n], top, want))
+        if n < 3:
+            rows.append((f"R_AARCH64_TLSLE_MOVW_TPREL_G{n}", MOVN[n] if n % 2 else MOVZ[n], top, want))
+        if n < 2:
+            rows.append((f"R_AARCH64_TLSLE_MOVW_TPREL_G{n}_NC", MOVK[n], dec, chunk))
     for name, size in (("ABS64", 8), ("PREL64", 8), ("ABS32", 4), ("PREL32", 4), ("PLT32", 4),
                        ("ABS16", 2), ("PREL16", 2)):
         mask = (1 << (8 * size)) - 1

@@ -103,6 +103,12 @@ EXPECTED_ROWS = {
     "THM_MOVT_ABS": (Expr.ABS, False, None, False),
     "THM_MOVW_PREL_NC": (Expr.PC, True, None, False),
     "THM_MOVT_PREL": (Expr.PC, False, None, False),
+    # thread-local storage (tests/test_tls.py runs them)
+    "TLS_LE32": (Expr.TPREL, False, None, False),
+    "TLS_IE32": (Expr.GOTTP_PC, False, None, False),
+    "TLS_GD32": (Expr.TLSGD_PC, False, None, False),
+    "TLS_LDM32": (Expr.TLSLD_PC, False, None, False),
+    "TLS_LDO32": (Expr.DTPREL, False, None, False),
 }
 
 
@@ -213,6 +219,12 @@ ENCODINGS = [
     ("THM_MOVT_ABS", 0x0000F2C0, 0x12345678, 0x2034F2C1),
     ("THM_MOVW_PREL_NC", 0x0000F240, -4, 0x70FCF64F),
     ("THM_MOVT_PREL", 0x0000F2C0, -4, 0x70FFF6CF),
+    # Thread-local words: the whole word, modulo 2**32.
+    ("TLS_LE32", 0, 0x10, 0x10),
+    ("TLS_IE32", 8, -0x1234, 0xFFFFEDCC),
+    ("TLS_GD32", 0x30, 0x40, 0x40),
+    ("TLS_LDM32", 0, -8, 0xFFFFFFF8),
+    ("TLS_LDO32", 0, 0x7FFFFFFF, 0x7FFFFFFF),
 ]
 
 
@@ -312,6 +324,11 @@ ADDENDS = [
     ("PREL31", 0x7FFFFFFC, -4),
     ("PREL31", 0x80000010, 0x10),          # bit 31 is not part of the addend
     ("PREL31", 0x40000000, -0x40000000),
+    ("TLS_LE32", 0, 0),
+    ("TLS_IE32", 0x8, 8),                  # ldr rX, [pc, rY] at P - 8: the PC bias
+    ("TLS_GD32", 0x1E, 0x1E),
+    ("TLS_LDM32", 0xFFFFFFFC, -4),
+    ("TLS_LDO32", 0x10, 0x10),
 ]
 
 

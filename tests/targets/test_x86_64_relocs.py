@@ -35,15 +35,25 @@ SPEC = {
     "R_X86_64_PLTOFF64": (Expr.GOT_OFF, 8, None, None),
     "R_X86_64_SIZE32": (Expr.SIZE, 4, 0, 2**32 - 1),
     "R_X86_64_SIZE64": (Expr.SIZE, 8, None, None),
+    # thread-local storage (tests/test_tls.py runs them)
+    "R_X86_64_TPOFF32": (Expr.TPREL, 4, -2**31, 2**31 - 1),
+    "R_X86_64_TPOFF64": (Expr.TPREL, 8, None, None),
+    "R_X86_64_DTPOFF32": (Expr.DTPREL, 4, -2**31, 2**31 - 1),
+    "R_X86_64_DTPOFF64": (Expr.DTPREL, 8, None, None),
+    "R_X86_64_GOTTPOFF": (Expr.GOTTP_PC, 4, -2**31, 2**31 - 1),
+    "R_X86_64_TLSGD": (Expr.TLSGD_PC, 4, -2**31, 2**31 - 1),
+    "R_X86_64_TLSLD": (Expr.TLSLD_PC, 4, -2**31, 2**31 - 1),
+    "R_X86_64_GOTPC32_TLSDESC": (Expr.TLSDESC_PC, 4, -2**31, 2**31 - 1),
 }
 MISSING_FROM_PYELFTOOLS = {"R_X86_64_SIZE32": 32, "R_X86_64_SIZE64": 33, "R_X86_64_GOTPCRELX": 41}
 
 
 def test_table_covers_the_spec_and_numbers_match():
-    assert set(BY_NAME) == set(SPEC) | {"R_X86_64_NONE"}
+    assert set(BY_NAME) == set(SPEC) | {"R_X86_64_NONE", "R_X86_64_TLSDESC_CALL"}
     for name, h in BY_NAME.items():
         assert h.type == MISSING_FROM_PYELFTOOLS.get(name, ENUM_RELOC_TYPE_x64.get(name))
-    assert BY_NAME["R_X86_64_NONE"].field is None and BY_NAME["R_X86_64_NONE"].expr is Expr.NONE
+    for marker in ("R_X86_64_NONE", "R_X86_64_TLSDESC_CALL"):
+        assert BY_NAME[marker].field is None and BY_NAME[marker].expr is Expr.NONE
 
 
 @pytest.mark.parametrize("name", sorted(SPEC))
