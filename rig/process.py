@@ -9,6 +9,8 @@ relocations and symbols never do (a `describe` callback turns an address into
 from __future__ import annotations
 
 import bisect
+import ctypes
+import mmap
 import time
 import weakref
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ from .watchdog import Watchdog
 
 _PROT = {"r": unicorn.UC_PROT_READ, "w": unicorn.UC_PROT_WRITE, "x": unicorn.UC_PROT_EXEC}
 SLOT = 16                      #: bytes per host-function slot
+ZERO_CHUNK = 16 << 20          #: the largest Unicorn region `map_zeroed` makes
 _MEM_KIND = {
     unicorn.UC_MEM_READ_UNMAPPED: "read from unmapped memory",
     unicorn.UC_MEM_WRITE_UNMAPPED: "write to unmapped memory",
@@ -118,6 +121,9 @@ class Process:
         self._arg_plans: Dict[object, tuple] = {}      # signature -> where its arguments go
         self._result_plans: Dict[object, list] = {}    # signature -> where its results come back
         self._backing: Dict[int, tuple] = {}     # run start -> (size, host buffer)
+        #: (start, host buffer, [its still mapped [a, b) ranges]) per `map_zeroed` call: a buffer
+        #: lives while any page maps into it (a later mapping may reuse an address in its range)
+        self._zeroed: List[tuple] = []
 
         hi = space.hi
         # Stack high, with an unmapped guard page below it; host slots and heap low.
@@ -168,6 +174,21 @@ class Process:
                          lambda uc, access, address, size, value, _: me()._on_bad_memory(access, address, size))
         self.uc.hook_add(unicorn.UC_HOOK_CODE, lambda uc, address, size, _: me()._on_host(address),
                          begin=self.host_base, end=self.host_base + host_size - 1)
+
+        # Linux system calls: the trap instruction's hook reads the number and arguments and
+        # asks `self.kernel` (Linux's semantics live in rig.userland); neither hook costs
+        # anything until its instruction runs.
+        abi = target.syscalls
+        #: answers system calls: `kernel.syscall(number, args) -> int` (a value or -errno)
+        self.kernel = NoKernel(abi)
+        if abi is not None:
+            self._sc = (self.regs[abi.number], tuple(self.regs[r] for r in abi.args), self.regs[abi.result],
+                        (1 << (8 * self.ptr)) - 1,
+                        tuple((self.regs[r], None if src == "next" else self.regs[src]) for r, src in abi.clobbers))
+            if abi.insn is not None:
+                self.uc.hook_add(unicorn.UC_HOOK_INSN, lambda uc, _: me()._on_syscall(), None, 1, 0, abi.insn)
+            else:
+                self.uc.hook_add(unicorn.UC_HOOK_INTR, lambda uc, intno, _: me()._on_interrupt(intno))
 
     # -- memory -------------------------------------------------------------
 
@@ -230,6 +251,73 @@ class Process:
         backing = self._backing.pop(start, None)
         if backing is not None:
             self._host_pages.give(*backing)
+
+    def map_zeroed(self, start: int, size: int, perms: str) -> None:
+        """Map fresh zero-filled pages (page-aligned start and size) of which any
+        page-aligned part may later be unmapped or re-protected on its own (`unmap`,
+        `protect`).  They sit on a host buffer of their own: Unicorn splits a region
+        it allocated itself by copying all of it (seen: 8.5 s and 2 GiB to unmap one
+        page of a 1 GiB region), one over a host buffer by pointing into it; and a
+        split still costs time in proportion to the region (0.2 s for 1 GiB), so a
+        large mapping is made of regions of at most `ZERO_CHUNK` bytes."""
+        buf = mmap.mmap(-1, size)                     # anonymous: zero, committed on first touch
+        address = ctypes.addressof(ctypes.c_char.from_buffer(buf))
+        done = 0
+        try:
+            while done < size:
+                n = min(ZERO_CHUNK, size - done)
+                self.uc.mem_map_ptr(start + done, n, perms_bits(perms), address + done)
+                done += n
+        except UcError as e:
+            if done:
+                self.uc.mem_unmap(start, done)
+            raise EmulationFault(f"cannot map {size:#x} bytes at {start:#x}: {e}", kind="unmapped",
+                                 address=start) from None
+        self._zeroed.append((start, buf, [(start, start + size)]))
+
+    def unmap(self, start: int, size: int) -> None:
+        """Unmap pages mapped with `map_zeroed` (any page-aligned part of them)."""
+        try:
+            self.uc.mem_unmap(start, size)
+            self.uc.ctl_remove_cache(start, start + size)
+        except UcError as e:
+            raise EmulationFault(f"cannot unmap {size:#x} bytes at {start:#x}: {e}", kind="unmapped",
+                                 address=start) from None
+        end = start + size
+        for held in list(self._zeroed):
+            base, buf, live = held
+            kept, gone = [], []
+            for a, b in live:
+                lo, hi = max(start, a), min(end, b)
+                if lo >= hi:
+                    kept.append((a, b))
+                else:
+                    kept += [r for r in ((a, lo), (hi, b)) if r[0] < r[1]]
+                    gone.append((lo, hi))
+            if not gone:
+                continue
+            live[:] = kept
+            if not kept:
+                self._zeroed.remove(held)          # nothing maps into it any more: let it go
+            else:
+                for lo, hi in gone:
+                    buf.madvise(mmap.MADV_DONTNEED, lo - base, hi - lo)   # give those pages back
+
+    def protect(self, start: int, size: int, perms: str) -> None:
+        """Set the permissions of mapped pages (page-aligned start and size)."""
+        try:
+            self.uc.mem_protect(start, size, perms_bits(perms))
+        except UcError as e:
+            raise EmulationFault(f"cannot protect {size:#x} bytes at {start:#x}: {e}", kind="unmapped",
+                                 address=start) from None
+
+    def read_register(self, name: str) -> int:
+        """A register by its target name ("fs_base", "tpidruro", "x0", ...)."""
+        return self.uc.reg_read(self.regs[name])
+
+    def write_register(self, name: str, value: int) -> None:
+        """Set a register by its target name."""
+        self.uc.reg_write(self.regs[name], value)
 
     def write(self, address: int, data: bytes) -> None:
         """Write bytes (regardless of page protections), or `EmulationFault`."""
@@ -396,6 +484,11 @@ class Process:
         """End the program as `abort()` does (SIGABRT: status 134)."""
         raise ProgramExit("the program called abort()", status=128 + 6, kind="abort", signal=6)
 
+    def kill(self, signal: int, name: str = ""):
+        """End the program as a fatal signal does (status 128 + signal, kind "signal")."""
+        raise ProgramExit(f"the program was killed by signal {signal}" + (f" ({name})" if name else ""),
+                          status=(128 + signal) & 0xFF, kind="signal", signal=signal)
+
     def at_exit(self, function: int, argument: int = 0, with_argument: bool = False) -> None:
         """Register an exit handler (atexit, __cxa_atexit); handlers run last-in first-out."""
         self.exit_handlers.append((function, argument, with_argument))
@@ -493,6 +586,47 @@ class Process:
             out.append(callconv.from_raw(callconv.join(pieces, locs), t, self.ptr))
         return out[0] if len(out) == 1 else tuple(out)
 
+    # -- system calls ----------------------------------------------------------------
+
+    def _on_syscall(self) -> None:
+        number_reg, arg_regs, result_reg, mask, clobbers = self._sc
+        read = self.uc.reg_read
+        number = read(number_reg)
+        args = tuple(read(r) for r in arg_regs)
+        try:
+            result = self.kernel.syscall(number, args)
+        except ProgramExit:
+            raise
+        except RigError as e:
+            e.args = (f"{e} (in system call {number}, {self._syscall_site()})",)
+            raise
+        except Exception as e:
+            raise HostFunctionError(f"the kernel's handler of system call {number} ({self._syscall_site()}) "
+                                    f"raised {type(e).__name__}: {e}") from e
+        if not isinstance(result, int):
+            raise HostFunctionError(f"the kernel answered system call {number} ({self._syscall_site()}) "
+                                    f"with {result!r}, not an integer")
+        write = self.uc.reg_write
+        write(result_reg, result & mask)
+        if clobbers:
+            for reg, src in clobbers:
+                write(reg, read(src) if src is not None else self._syscall_return())
+
+    def _on_interrupt(self, intno: int) -> None:
+        if intno == self.target.syscalls.interrupt:
+            return self._on_syscall()
+        # Any other exception (bkpt, brk, udf on AArch64) ends the call as it did before
+        # an interrupt hook existed: Unicorn would have stopped with UC_ERR_EXCEPTION.
+        e = self._fault_error(UcError(unicorn.UC_ERR_EXCEPTION))
+        e.args = (f"{e.args[0]}\n  (Unicorn interrupt {intno})",)
+        raise e
+
+    def _syscall_return(self) -> int:
+        return self.uc.reg_read(self.regs[self.target.pc]) + self.target.syscalls.trap_size
+
+    def _syscall_site(self) -> str:
+        return "returning to " + self._where(self._syscall_return()).replace("PC ", "", 1)
+
     # -- faults --------------------------------------------------------------------
 
     def _on_bad_memory(self, access: int, address: int, size: int) -> bool:
@@ -551,7 +685,26 @@ class Process:
             for start, end, _ in list(uc.mem_regions()):
                 uc.mem_unmap(start, end - start + 1)
         self._backing.clear()
+        self._zeroed.clear()
         self._host_pages.clear()
+
+
+class NoKernel:
+    """The kernel of a process nobody gave one: every system call fails with
+    -ENOSYS (38 on every Linux target) and is recorded in `unknown` as (name, number)."""
+
+    ENOSYS = 38
+    LIMIT = 1000        #: records kept
+
+    def __init__(self, abi=None):
+        self._names = {n: name for name, n in abi.numbers.items()} if abi is not None else {}
+        self.unknown: List[Tuple[str, int]] = []
+
+    def syscall(self, number: int, args: Tuple[int, ...]) -> int:
+        """-ENOSYS, recorded."""
+        if len(self.unknown) < self.LIMIT:
+            self.unknown.append((self._names.get(number, f"syscall {number}"), number))
+        return -self.ENOSYS
 
 
 class _VarArgs:

@@ -6,13 +6,14 @@ import unicorn
 from unicorn import arm64_const as A
 
 from .aarch64_relocs import RELOCATIONS
-from .base import CallingConvention, Target
+from .base import CallingConvention, SyscallAbi, Target, TlsAbi
 
 REGISTERS = {f"x{i}": getattr(A, f"UC_ARM64_REG_X{i}") for i in range(31)}
 REGISTERS.update({f"d{i}": getattr(A, f"UC_ARM64_REG_D{i}") for i in range(32)})
 REGISTERS.update({f"s{i}": getattr(A, f"UC_ARM64_REG_S{i}") for i in range(32)})
 REGISTERS.update({"sp": A.UC_ARM64_REG_SP, "pc": A.UC_ARM64_REG_PC, "lr": A.UC_ARM64_REG_LR,
                   "nzcv": A.UC_ARM64_REG_NZCV})
+REGISTERS["tpidr_el0"] = A.UC_ARM64_REG_TPIDR_EL0   # the thread pointer: guest code sets it with msr
 
 
 def _stub(state: str, address: int, target: int) -> bytes:
@@ -38,6 +39,45 @@ CC = CallingConvention(
 )
 
 _SPACE = (0x10000, 1 << 48)
+
+#: Linux AArch64 system calls (the generic numbers of asm-generic/unistd.h): `svc #0` with the
+#: number in x8, arguments in x0-x5, the result (or -errno) in x0.  Numbers from zig's
+#: lib/libc/include/aarch64-linux-musl/bits/syscall.h (the calls rig.userland implements;
+#: tests check them against the header).
+SYSCALLS = SyscallAbi(
+    number="x8",
+    args=("x0", "x1", "x2", "x3", "x4", "x5"),
+    result="x0",
+    numbers={
+        "getcwd": 17, "fcntl": 25, "ioctl": 29, "faccessat": 48, "openat": 56, "close": 57,
+        "lseek": 62, "read": 63, "write": 64, "readv": 65, "writev": 66, "pread64": 67,
+        "newfstatat": 79, "fstat": 80, "exit": 93, "exit_group": 94, "set_tid_address": 96,
+        "futex": 98, "set_robust_list": 99, "nanosleep": 101, "clock_gettime": 113,
+        "clock_getres": 114, "clock_nanosleep": 115, "sched_yield": 124, "kill": 129, "tkill": 130,
+        "tgkill": 131, "sigaltstack": 132, "rt_sigaction": 134, "rt_sigprocmask": 135, "uname": 160,
+        "gettimeofday": 169, "getpid": 172, "getppid": 173, "getuid": 174, "geteuid": 175,
+        "getgid": 176, "getegid": 177, "gettid": 178, "brk": 214, "munmap": 215, "mremap": 216,
+        "mmap": 222, "mprotect": 226, "madvise": 233, "prlimit64": 261, "getrandom": 278, "statx": 291,
+    },
+    musl_arch="aarch64",
+    machine="aarch64",
+    interrupt=2,                     # EXCP_SWI; the hook sees PC after the svc
+    thread_pointer="tpidr_el0",
+    # musl arch/aarch64/kstat.h (asm-generic struct stat): field -> (offset, size)
+    stat={"st_dev": (0, 8), "st_ino": (8, 8), "st_mode": (16, 4), "st_nlink": (20, 4), "st_uid": (24, 4),
+          "st_gid": (28, 4), "st_rdev": (32, 8), "st_size": (48, 8), "st_blksize": (56, 4),
+          "st_blocks": (64, 8), "st_atime_sec": (72, 8), "st_atime_nsec": (80, 8),
+          "st_mtime_sec": (88, 8), "st_mtime_nsec": (96, 8), "st_ctime_sec": (104, 8),
+          "st_ctime_nsec": (112, 8)},
+    stat_size=128,
+)
+
+#: TLS variant 1: TPIDR_EL0 points at a 16-byte TCB, the static TLS image follows at
+#: TP + alignTo(16, p_align).  The static TLSDESC resolver (called with the descriptor in x0,
+#: it may clobber only x0, as aaelf64's TLSDESC calling convention asks) returns the
+#: descriptor's second word, S - TP: `ldr x0, [x0, #8]; ret`.
+TLS = TlsAbi(variant=1, register="tpidr_el0", tcb_size=16,
+             tlsdesc_resolver=(0xF9400400).to_bytes(4, "little") + (0xD65F03C0).to_bytes(4, "little"))
 
 TARGET = Target(
     name="aarch64",
@@ -68,7 +108,10 @@ TARGET = Target(
     fault_registers=tuple(f"x{i}" for i in range(31)) + ("sp", "pc", "nzcv"),
     enable_fp=_enable_fp,
     cs_modes={"a64": capstone.CS_MODE_ARM},
+    hwcap=0x3,  # HWCAP_FP | HWCAP_ASIMD
     clang_args=("-target", "aarch64-linux-musl"),
     state_of=lambda uc: "a64",
     code_align=4,
+    syscalls=SYSCALLS,
+    tls=TLS,
 )

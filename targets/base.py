@@ -34,6 +34,20 @@ class Expr(enum.Enum):
     GOT_PAGE_PC = "Page(G(S) + A) - Page(P)"   #: ADRP to the GOT slot
     GOT_PAGE_OFF = "G(S) + A - Page(GOT)"      #: GOT slot from the GOT's page
     SIZE = "Z + A"                #: symbol size
+    # Thread-local storage (Drepper, "ELF Handling For Thread-Local Storage"; lld's R_TPREL,
+    # R_DTPREL, R_GOT_PC of a TLS symbol, R_TLSGD_PC, R_TLSLD_PC, R_TLSDESC*).  S of a TLS
+    # symbol is its address in the program's TLS image; TP is the image address the thread
+    # pointer stands for, DTP the start of the image (the one static module's TLS block).
+    TPREL = "S + A - TP"          #: local-exec: the offset from the thread pointer
+    DTPREL = "S + A - DTP"        #: local-dynamic: the offset in the module's TLS block
+    GOTTP = "GTP(S) + A"          #: initial-exec: the GOT slot holding S - TP
+    GOTTP_PC = "GTP(S) + A - P"   #: initial-exec, pc-relative to that slot
+    GOTTP_PAGE_PC = "Page(GTP(S) + A) - Page(P)"   #: initial-exec, ADRP to that slot
+    TLSGD_PC = "GGD(S) + A - P"   #: general-dynamic: the GOT pair (module, S - DTP), pc-relative
+    TLSLD_PC = "GLD + A - P"      #: local-dynamic: the object's GOT pair (module, 0), pc-relative
+    TLSDESC = "GDESC(S) + A"      #: TLS descriptor: the GOT pair (resolver, S - TP)
+    TLSDESC_PC = "GDESC(S) + A - P"                #: ... pc-relative
+    TLSDESC_PAGE_PC = "Page(GDESC(S) + A) - Page(P)"   #: ... ADRP
 
 
 #: The expressions that need a GOT slot for their symbol.
@@ -41,6 +55,18 @@ GOT_SLOT_EXPRS = frozenset({Expr.GOT, Expr.GOT_PC, Expr.GOT_REL, Expr.GOT_PAGE_P
                             Expr.GOT_PAGE_OFF})
 #: The expressions that need the GOT to exist (its base), if not a slot.
 GOT_BASE_EXPRS = GOT_SLOT_EXPRS | {Expr.GOT_BASE_PC, Expr.GOT_OFF}
+
+#: The GOT entry each expression reaches: "slot" (a word: the symbol's address), "tp" (a
+#: word: its TP offset), "gd" (two words: module id, DTP offset), "ld" (two words: module
+#: id, 0; one per object, no symbol) or "desc" (two words: resolver, TP offset).
+GOT_ENTRY_OF = {**{e: "slot" for e in GOT_SLOT_EXPRS},
+                Expr.GOTTP: "tp", Expr.GOTTP_PC: "tp", Expr.GOTTP_PAGE_PC: "tp",
+                Expr.TLSGD_PC: "gd", Expr.TLSLD_PC: "ld",
+                Expr.TLSDESC: "desc", Expr.TLSDESC_PC: "desc", Expr.TLSDESC_PAGE_PC: "desc"}
+#: Words per GOT entry kind.
+GOT_ENTRY_WORDS = {"slot": 1, "tp": 1, "gd": 2, "ld": 2, "desc": 2}
+#: The expressions that need the thread-local storage image (a TP, a DTP or a TLS GOT entry).
+TLS_EXPRS = frozenset({Expr.TPREL, Expr.DTPREL}) | {e for e, k in GOT_ENTRY_OF.items() if k != "slot"}
 
 
 @dataclass(frozen=True)
@@ -175,6 +201,67 @@ class CallingConvention:
 
 
 @dataclass(frozen=True)
+class SyscallAbi:
+    """How a Linux program makes a system call on one architecture: data only.
+
+    When the trap fires the process reads the call number from `number` and six
+    arguments from `args`, hands them to its kernel (the handlers, Linux's
+    semantics, live in `rig.userland`) and writes the answer (a value or -errno)
+    to `result`.  `numbers` holds the calls the rig implements, name -> number,
+    as the Linux UAPI headers zig ships define them
+    (`lib/libc/include/<musl_arch>-linux-musl/bits/syscall.h`; the names of the
+    other calls are read from that header, for messages only).
+    """
+
+    number: str                           #: register holding the call number
+    args: Sequence[str]                   #: the six argument registers, in order
+    result: str                           #: register the result (or -errno) goes to
+    numbers: Mapping[str, int]            #: name -> number of every call the rig implements
+    musl_arch: str                        #: the architecture's name in musl and zig's include tree
+    machine: str = ""                     #: what uname reports as the machine ("x86_64", "armv7l", "aarch64")
+    insn: Optional[int] = None            #: a Unicorn instruction id for UC_HOOK_INSN (x86-64 `syscall`)
+    interrupt: Optional[int] = None       #: else the UC_HOOK_INTR number of the trap (`svc`: 2)
+    trap_size: int = 0                    #: bytes from the PC the hook sees to the return address
+    #: registers the trap overwrites, (register, source): "next" is the return address
+    #: (x86-64 `syscall` leaves it in rcx and the flags in r11)
+    clobbers: Sequence[Tuple[str, str]] = ()
+    thread_pointer: Optional[str] = None  #: the register (a `Target.registers` name) holding the thread pointer
+    #: ARM: (address, contents) of the kuser helper page Linux maps read+exec at 0xffff0000
+    kuser_page: Optional[Tuple[int, bytes]] = None
+    kuser_tls: Optional[int] = None       #: ARM: the page's software TLS word, which set_tls writes
+    #: struct stat as the kernel writes it (fstat/newfstatat, ARM's stat64): field -> (offset, size)
+    stat: Mapping[str, Tuple[int, int]] = field(default_factory=dict)
+    stat_size: int = 0
+
+
+@dataclass(frozen=True)
+class TlsAbi:
+    """Where a thread's static TLS lives relative to its thread pointer, data only.
+
+    Drepper, "ELF Handling For Thread-Local Storage", 3.4.6, and lld's
+    `getTlsTpOffset` (lld/ELF/InputSection.cpp), for a PT_TLS image at an
+    address aligned to its `p_align`:
+
+    * variant 1 (ARM, AArch64): TP points at a thread control block of
+      `tcb_size` bytes (two words); the image follows at
+      TP + alignTo(tcb_size, p_align), so a symbol at offset o of the image is
+      at TP + alignTo(tcb_size, p_align) + o.
+    * variant 2 (x86-64): the image ends at TP: a symbol at offset o is at
+      TP - alignTo(p_memsz, p_align) + o; TP points at the TCB, whose first
+      word holds TP itself (code reads `%fs:0`); `tcb_size` bytes are reserved there.
+
+    `tlsdesc_resolver` is the code of a static TLS descriptor's resolver: it
+    returns the TP offset in the descriptor's second word and preserves every
+    other register (empty: the target's compilers emit no descriptors the rig takes).
+    """
+
+    variant: int
+    register: str                 #: the thread pointer's name in `Target.registers`
+    tcb_size: int
+    tlsdesc_resolver: bytes = b""
+
+
+@dataclass(frozen=True)
 class Target:
     """Everything the core needs to know about one architecture and state."""
 
@@ -212,6 +299,9 @@ class Target:
     #: how clang (zig cc) is told to build for this target: a <arch>-linux-musl triple, so C sees
     #: musl's standard headers (compiling needs no libc build)
     clang_args: Sequence[str] = ()
+    hwcap: int = 0               #: AT_HWCAP a Linux kernel gives a process on this CPU (musl reads it)
+    syscalls: Optional[SyscallAbi] = None   #: how Linux system calls are made (None: not trapped)
+    tls: Optional[TlsAbi] = None            #: the thread pointer and the static TLS layout (None: no TLS)
 
     def code_pointer(self, value: int) -> Tuple[int, bool]:
         """(address, thumb) a function pointer's value stands for: on interworking
