@@ -227,9 +227,45 @@ class BenchProgram:
         return BenchProgram(path.name, path, call.name, tuple(call.args), ir)
 
 
+#: The musl-runtime trial: hello world through musl's printf (stdio, vfprintf, write).
+MUSL_HELLO = '#include <stdio.h>\nint main(void) { printf("hello, %s %d\\n", "world", 42); return 0; }\n'
+
+
+def musl_trial(target: str, n: int) -> Dict[str, float]:
+    """The musl runtime's costs: cold (a new Jit: libc's archives read, the members
+    hello world needs pulled, placed and linked, then run; the libraries themselves
+    are built once per machine and cached, not counted), and warm (libc kept
+    loaded, the program placed anew, linked and run through __libc_start_main)."""
+    import tempfile
+    from pathlib import Path
+    with tempfile.TemporaryDirectory(prefix="rig-bench-") as tmp:
+        src = Path(tmp) / "hello.c"
+        src.write_text(MUSL_HELLO)
+        from .userland.libc import libc
+        from targets import get
+        libc(get(target))                           # built (once per machine) before the clock starts
+        t0 = time.perf_counter()
+        jit = Jit(target, seed=1, runtime="musl")
+        mods = jit.load_all([src])
+        first = jit.run()
+        cold = time.perf_counter() - t0
+        if first.stdout != b"hello, world 42\n":
+            raise BenchError(f"{target}: the musl hello world printed {first.stdout!r}")
+        jit.unload(mods[0])
+
+        def trial():
+            m = jit.load(src)
+            jit.run()
+            jit.unload(m)
+        warm = _median_rate(trial, max(3, n // 20))
+        jit.close()
+    return {"cold_seconds": cold, "warm_seconds_per_trial": warm, "trials_per_second": 1 / warm,
+            "members": len(mods) - 1}
+
+
 def run(targets: List[str], *, program: Optional[BenchProgram] = None, quick: bool = False,
         large_functions: int = 320, memory_trials: Optional[int] = None, compare: bool = True,
-        progress: Optional[Callable[[str], None]] = None) -> Dict[str, dict]:
+        progress: Optional[Callable[[str], None]] = None, musl: bool = True) -> Dict[str, dict]:
     """Every measurement for every target: trials/s (small and large), the
     floor, relocations/s, cold and cached loads, memory growth, and the same
     program through ld.lld + qemu-user and lli when they are installed."""
@@ -270,6 +306,9 @@ def run(targets: List[str], *, program: Optional[BenchProgram] = None, quick: bo
                 row["lli_remote"] = li
                 if li:
                     row["lli_remote_ratio"] = li["seconds_per_trial"] / small["seconds_per_trial"]
+        if musl:
+            say(f"{t}: musl runtime (hello world through printf)")
+            row["musl"] = musl_trial(t, n)
         say(f"{t}: memory over {mem_trials} trials")
         row["memory_growth_mib"] = memory_growth(t, prog.source, prog.fn, prog.args, mem_trials)
         row["memory_trials"] = mem_trials

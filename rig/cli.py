@@ -7,7 +7,7 @@ import json
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from . import corpus, runner
 from .corpus import ALL_TARGETS, Call, Program
@@ -102,6 +102,36 @@ def _env(pairs: List[str]) -> List[tuple]:
     return out
 
 
+def _stdin(ns) -> bytes:
+    """What the program reads on standard input: --stdin FILE ("-": the rig's own), else nothing."""
+    if not ns.stdin:
+        return b""
+    if ns.stdin == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(ns.stdin).read_bytes()
+    except OSError as e:
+        raise RigError(f"cannot read --stdin {ns.stdin}: {e.strerror}") from None
+
+
+def _mounts(specs) -> Dict[str, str]:
+    """--mount GUEST=HOST (or HOST, seen at the same path): read-only directories the program may open."""
+    out = {}
+    for spec in specs:
+        guest, eq, host = spec.partition("=")
+        guest, host = (guest, host) if eq else (spec, spec)
+        if not Path(host).is_dir():
+            raise RigError(f"--mount {spec}: {host} is not a directory")
+        out[guest if guest.startswith("/") else "/" + guest] = str(Path(host).resolve())
+    return out
+
+
+def _header_mounts(prog: Program) -> Dict[str, str]:
+    """A header's MOUNT directories, seen by the program at the same relative path (its cwd is /)."""
+    run = prog.run
+    return {"/" + m: str((prog.path.parent / m).resolve()) for m in (run.mounts if run else ())}
+
+
 def _run_whole(ns, prog: Program) -> int:
     """Run main on every target x relocation model x placement, like lli runs a program."""
     run = prog.run
@@ -125,7 +155,9 @@ def _run_whole(ns, prog: Program) -> int:
             trials.extend(runner.run_program(sources, target, args=args, env=env, placements=ns.placements,
                                              seed=ns.seed, reloc=reloc, opt=ns.opt, expected=expected,
                                              program_name=prog.path.name, cflags=ns.cflag,
-                                             archives=archives))
+                                             archives=archives, runtime=ns.runtime or prog.runtime,
+                                             stdin=_stdin(ns) if ns.stdin or not run else run.stdin,
+                                             mounts=_mounts(ns.mount) or _header_mounts(prog)))
     problems = runner.program_disagreements(trials)
     failed = [t for t in trials if not t.ok]
     first = next((t.result for t in trials if t.result is not None), None)
@@ -204,8 +236,12 @@ def _report_whole(con, prog: Program, trials, failed, problems) -> None:
             con.print(f"    {r.error}")
         if e and r.output != e.output:
             con.print(f"    output {list(r.output)!r}\n    expected {list(e.output)!r}")
+        # the program's own modules; archive members (a whole libc) only counted
+        own = {m: lay for m, lay in t.layouts.items() if ".a(" not in m}
+        members = len(t.layouts) - len(own)
         con.print("    " + "; ".join(f"{m}: " + " ".join(f"{k}={v:#x}" for k, v in lay.items())
-                                     for m, lay in t.layouts.items()))
+                                     for m, lay in own.items())
+                  + (f"; and {members} archive members (--json lists them)" if members else ""))
     if len(failed) > 8:
         con.print(f"  ... and {len(failed) - 8} more failing runs")
     for p in problems:
@@ -377,7 +413,7 @@ def cmd_bench(ns) -> int:
     table = Table(title=f"rig bench: {first['program']} (medians; a trial = load at a new random "
                         f"placement, link, call, unload)")
     for col in ("target", "trials/s", "× floor", "ld.lld+qemu", "lli remote", "large: relocs/s",
-                "cold ms", "cached load", "memory"):
+                "cold ms", "cached load", "memory", "musl hello: cold / warm"):
         table.add_column(col, justify="right" if col != "target" else "left")
     missing = False
     for t, r in result.items():
@@ -391,7 +427,9 @@ def cmd_bench(ns) -> int:
             f"{r['large']['relocations_per_second']:.0f} ({r['large']['relocations']})",
             f"{r['cold_seconds'] * 1e3:.1f}",
             f"{r['cached_fraction'] * 100:.2f}% of cold (disk {r['disk_cached_fraction'] * 100:.1f}%)",
-            f"+{r['memory_growth_mib']:.1f} MiB / {r['memory_trials']:,} trials")
+            f"+{r['memory_growth_mib']:.1f} MiB / {r['memory_trials']:,} trials",
+            (f"{r['musl']['cold_seconds']:.2f} s / {r['musl']['warm_seconds_per_trial'] * 1e3:.2f} ms "
+             f"({r['musl']['trials_per_second']:.0f}/s)") if r.get("musl") else "—")
     con.print(table)
     if missing:
         con.print(f"ld.lld + qemu-user not found; to compare, install them: {comparisons.install_hint()}")
@@ -472,6 +510,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true")
     r.add_argument("argv", nargs="*", metavar="ARGS",
                    help="after --: the program's arguments (argv[1..]; argv[0] is the file name)")
+    r.add_argument("--runtime", choices=("host", "musl"),
+                   help="the C runtime: host (the rig's Python host functions, fast) or musl (musl's libc "
+                        "from the ziglang package, a Linux system-call layer); default: the header's, else host")
+    r.add_argument("--stdin", metavar="FILE", help="the program's standard input (musl runtime; '-': the rig's own)")
+    r.add_argument("--mount", action="append", default=[], metavar="GUEST=HOST",
+                   help="a host directory the program may read at GUEST (musl runtime; read-only; repeatable)")
     r.add_argument("--cflag", action="append", default=[], metavar="FLAG",
                    help="a C flag passed to clang (repeatable): -I DIR, -DNAME=1, -std=c11, -W..., -f...; "
                         "give it as --cflag=-DX=1")

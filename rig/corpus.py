@@ -95,6 +95,9 @@ class Run(Streams):
     status: int = 0
     output: Tuple[Tuple[int, bytes], ...] = ()        #: (1 or 2, bytes), in order, same-stream chunks joined
     extra: Tuple[Path, ...] = ()                      #: extra modules, loaded in order after the program
+    stdin: bytes = b""                                #: STDIN lines (string literals), concatenated
+    #: MOUNT lines: directories beside the program it reads at the same relative path (musl runtime)
+    mounts: Tuple[str, ...] = ()
 
 
 def join_output(chunks) -> Tuple[Tuple[int, bytes], ...]:
@@ -150,6 +153,7 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
     relocs, targets = ("static", "pic"), ALL_TARGETS
     args, env, status, output, extra, loose = (), (), None, [], [], None
     runtime = "host"
+    stdin, mounts = bytearray(), []
     for lineno, key, rest in header_lines(text):
         where = f"{path.name}:{lineno}"
         if key == "RIG":
@@ -200,6 +204,17 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
             except RigError as e:
                 raise CorpusError(f"{where}: {e}") from None
             sigs.append((fname, sig.strip()))
+        elif key == "STDIN":
+            text_ = _literal(rest, "STDIN string", where)
+            if not isinstance(text_, str):
+                raise CorpusError(f"{where}: STDIN must be a string literal, got {rest!r}")
+            stdin += text_.encode("utf-8", "surrogateescape")
+        elif key == "MOUNT":
+            rel = Path(rest)
+            if not rest or rel.is_absolute() or ".." in rel.parts:
+                raise CorpusError(f"{where}: MOUNT takes a directory beside the program (no '..', not absolute), "
+                                  f"got {rest!r}")
+            mounts.append(rest)
         elif key == "RUNTIME":
             if rest not in RUNTIMES:
                 raise CorpusError(f"{where}: RUNTIME is one of {', '.join(RUNTIMES)}, got {rest!r}")
@@ -217,7 +232,7 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
     if status is not None:
         if calls:
             raise CorpusError(f"{path.name}: a whole program (STATUS) has no CALL lines; it runs main")
-        run = Run(args, env, status, join_output(output), tuple(extra))
+        run = Run(args, env, status, join_output(output), tuple(extra), bytes(stdin), tuple(mounts))
     elif loose:
         raise CorpusError(f"{loose}: STDOUT/STDERR must follow a CALL, or the file needs a STATUS line")
     return Program(path, description, tuple(calls), relocs, targets, text.encode(), tuple(sigs), nolld, run,

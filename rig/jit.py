@@ -26,6 +26,7 @@ from . import irsig, layout as _layout, link as _link, objfile, toolchain
 from .errors import (BadObject, ModuleUnloaded, NoSuchSymbol, PlacementError, RigError, SignatureError, UndefinedSymbol,
                      UnknownTarget)
 from .process import CallResult, Process
+from .tls import StaticTls
 from .runtime import default_functions
 from .symbols import SymbolTable
 from .runtime.host import HostFunction
@@ -76,6 +77,10 @@ def _signatures_via_disk(digest: str, data: bytes, kind: str) -> Dict[str, Signa
 _SIGNATURES_VERSION = 1
 
 
+#: The C runtimes: the rig's Python host functions, or musl's libc (`rig.userland`).
+RUNTIMES = ("host", "musl")
+
+
 def runtime_hint(name: Optional[str]) -> str:
     """What to say about a function nobody defines: which runtime has it."""
     from .userland import musl_defines
@@ -83,6 +88,38 @@ def runtime_hint(name: Optional[str]) -> str:
         return (f"; musl's libc has {name!r}, the host runtime (the rig's Python host functions) does not: "
                 f"load a module, object or archive that defines it, or add it with jit.add_host_function")
     return ""
+
+
+_REACH = LRU(1024)     # id(object) -> (object, external_reach(object))
+
+
+def _external_reach(obj: objfile.ObjectFile):
+    hit = _REACH.get(id(obj))
+    if hit is None or hit[0] is not obj:
+        hit = _REACH[id(obj)] = (obj, _layout.external_reach(obj))
+    return hit[1]
+
+
+def _defined_names(obj: objfile.ObjectFile) -> frozenset:
+    """The global names `obj` defines: what a load or unload of it can change for others."""
+    from .symbols import ranks
+    return frozenset(ranks(obj))
+
+
+def _bound(m: "Module") -> frozenset:
+    """The names module `m` asked the resolver about at its last link (cached per bindings)."""
+    cached = getattr(m, "_bound_cache", None)
+    if cached is None or cached[0] is not m.bindings:
+        cached = (m.bindings, frozenset(k[1] if isinstance(k, tuple) else k for k in m.bindings))
+        m._bound_cache = cached
+    return cached[1]
+
+
+def _placeholder(lay: _layout.Layout) -> Optional[int]:
+    """Where a module's names that wait for a later module stand meanwhile: the
+    start of its lowest page (near enough for every field, aligned for every scale)."""
+    low = min((p.address for p in lay.placements), default=None)
+    return None if low is None else _layout.page_down(low)
 
 
 class _Undo:
@@ -241,9 +278,12 @@ class Jit:
 
     def __init__(self, target: str = "x86_64", seed: Optional[int] = None, *, reloc: str = "static",
                  code_model: Optional[str] = None, opt: int = 2, placement="random",
-                 budget: int = 50_000_000, timeout: float = 10.0,
+                 budget: Optional[int] = None, timeout: float = 10.0,
                  host_functions: Optional[Mapping[str, Callable]] = None,
-                 stack_size: int = 1 << 20, heap_size: int = 16 << 20, cflags: Sequence[str] = ()):
+                 stack_size: int = 1 << 20, heap_size: int = 16 << 20, cflags: Sequence[str] = (),
+                 runtime: str = "host", stdin: Union[bytes, str] = b"", mounts: Optional[Mapping[str, str]] = None):
+        if runtime not in RUNTIMES:
+            raise RigError(f"unknown runtime {runtime!r}: use {' or '.join(RUNTIMES)}")
         try:
             self.target = _targets.get(target)
         except LookupError as e:
@@ -253,17 +293,28 @@ class Jit:
         self.options = _compile.Options(reloc, code_model or self.target.code_model_default, opt,
                                         tuple(cflags)).check()
         self.placement = placement
-        self.budget, self.timeout = budget, timeout
+        # a real libc's program does more per call: startup, stdio, exit
+        self.budget = budget if budget is not None else (500_000_000 if runtime == "musl" else 50_000_000)
+        self.timeout = timeout
         self.space = _layout.AddressSpace(*self.target.address_space)
         self.process = Process(self.target, self.space, stack_size=stack_size, heap_size=heap_size)
         self.process.describe = self.symbolize
         self.host: Dict[str, HostFunction] = dict(default_functions())
+        self.tls = StaticTls(self.target, self.space, self.process)   #: the thread's TLS block (made on first use)
+        self.host.update(self.tls.host_functions())
         for name, fn in (host_functions or {}).items():
             self.add_host_function(name, fn)
         self.modules: List[Module] = []
         self._gone: collections.deque = collections.deque(maxlen=64)   # (name, layout) of unloaded modules
         self.symbols = SymbolTable()
         self.notes: List[str] = []          # of the last source prepared
+        #: [lo, hi) every random placement stays in (None: each module's own window), see `_place`
+        self.window: Optional[Tuple[int, int]] = None
+        #: the C runtime: None for the Python host functions, else musl's libc (rig.userland)
+        self.runtime = None
+        if runtime == "musl":
+            from .userland.runtime import MuslRuntime
+            self.runtime = MuslRuntime(self, stdin=stdin, mounts=mounts, seed=seed or 0)
 
     # -- host functions --------------------------------------------------------
 
@@ -292,13 +343,18 @@ class Jit:
             return self.process.bind(fn), False
         return None
 
-    def _answer(self, owner, obj: objfile.ObjectFile, key, exclude: frozenset, defer: bool):
-        """What the linker is told for `key`: a name to resolve, or ("preempt", name)."""
+    def _answer(self, owner, obj: objfile.ObjectFile, key, exclude: frozenset, defer: bool,
+                 placeholder: Optional[int] = None):
+        """What the linker is told for `key`: a name to resolve, or ("preempt", name).
+        A name that waits for a later module stands at `placeholder`, an address
+        inside the module itself (so every field reaches it; nothing runs until
+        the name is defined: calls refuse while a module waits), or, without
+        one, at a host slot that says so if called."""
         if isinstance(key, tuple):
             return self.symbols.preempt(owner, obj, key[1], exclude)
         hit = self.resolve(key)
         if hit is None and defer and key not in _weak_undefined(obj):
-            hit = self.process.bind(_unresolved(key)), False
+            hit = (placeholder if placeholder is not None else self.process.bind(_unresolved(key))), False
         return hit
 
     def _link(self, owner, obj: objfile.ObjectFile, lay: _layout.Layout, exclude: frozenset, defer: bool,
@@ -306,9 +362,10 @@ class Jit:
         """Link `obj` at `lay` and note what every name resolved to (to relink when that changes)."""
         bindings: Dict[object, object] = {}
         pending: Dict[str, str] = {}
+        placeholder = _placeholder(lay)
 
         def resolve(name):
-            hit = bindings[name] = self._answer(owner, obj, name, exclude, defer)
+            hit = bindings[name] = self._answer(owner, obj, name, exclude, defer, placeholder)
             if hit is not None and defer and self.resolve(name) is None:
                 pending[name] = _referenced_at(obj, name)
             return hit
@@ -326,13 +383,21 @@ class Jit:
         return image, bindings, pending
 
     def _stale(self, mod: "Module") -> bool:
-        return any(self._answer(mod, mod.object, k, mod.exclude, mod.defer) != v for k, v in mod.bindings.items())
+        placeholder = _placeholder(mod.layout)
+        return any(self._answer(mod, mod.object, k, mod.exclude, mod.defer, placeholder) != v
+                   for k, v in mod.bindings.items())
 
-    def _relinks(self, skip=None) -> List[tuple]:
-        """New images for the modules whose names now resolve differently (not yet written)."""
+    def _relinks(self, skip=None, names: Optional[frozenset] = None) -> List[tuple]:
+        """New images for the modules whose names now resolve differently (not yet
+        written).  `names`: only these names can have changed (those a module
+        that came or went defines), so only modules bound to one are asked."""
         out = []
         for m in self.modules:
-            if m is not skip and (m.pending or self._stale(m)):
+            if m is skip:
+                continue
+            if names is not None and not m.pending and names.isdisjoint(_bound(m)):
+                continue
+            if m.pending or self._stale(m):
                 out.append((m, *self._link(m, m.object, m.layout, m.exclude, m.defer, self._contents(m))))
         return out
 
@@ -345,6 +410,7 @@ class Jit:
             m.image, m.bindings, m.pending = image, bindings, pending
             for a, data in writes:
                 self.process.write(a, data)
+            self.tls.install(m.layout, image, undo)
             m._index()
 
     def _restore(self, m: Module, image, bindings, pending, saved) -> None:
@@ -381,8 +447,29 @@ class Jit:
         (calls refuse to run until then) instead of failing the load.  On any
         error the `Jit` is left exactly as it was."""
         with self._transaction() as undo:
-            return self._load(undo, source, name, reloc, code_model, opt, placement, seed, defer_undefined,
-                              cflags)
+            mod = self._load(undo, source, name, reloc, code_model, opt, placement, seed,
+                             defer_undefined or self.runtime is not None, cflags)
+            if self.runtime is not None:          # a static linker's implicit -lc
+                self._link_runtime(undo, reloc, code_model, opt, seed)
+                if not defer_undefined:
+                    self.check_resolved()
+                    mod.defer = False
+            return mod
+
+    def _link_runtime(self, undo: "_Undo", reloc, code_model, opt, seed) -> List["Module"]:
+        """Pull what the loaded modules need from the runtime's archives."""
+        self.runtime.start_module(undo, lambda u, src, name: self._load(u, src, name, reloc, code_model, opt,
+                                                                        None, seed, True))
+        pulled = self._pull(undo, self.runtime.archives(), reloc, code_model, opt, None, seed)
+        for m in pulled:
+            m.defer = False
+        return pulled
+
+    def relink(self, names: Optional[Sequence[str]] = None) -> None:
+        """Relink every module whose names now resolve differently (all or nothing);
+        `names`: only these can have changed."""
+        with self._transaction() as undo:
+            self._rewrite(self._relinks(names=None if names is None else frozenset(names)), undo)
 
     def _load(self, undo: _Undo, source, name, reloc, code_model, opt, placement, seed, defer,
               cflags: Sequence[str] = ()) -> Module:
@@ -390,6 +477,7 @@ class Jit:
         exclude = self.symbols.dropped(obj)
         policy = self.placement if placement is None else placement
         lay = self._place(obj, policy, opts.code_model, seed, exclude=exclude)
+        lay = self.tls.assign(lay, obj, exclude, undo)
         self.symbols.check(name, obj, exclude)
         owner = _Loading(name)
         image, bindings, pending = self._link(owner, obj, lay, exclude, defer)
@@ -402,7 +490,7 @@ class Jit:
         self.symbols.add(mod, obj, image.symbols, exclude)
         undo(self.symbols.remove, mod)
         if len(self.modules) > 1:
-            self._rewrite(self._relinks(skip=mod), undo)
+            self._rewrite(self._relinks(skip=mod, names=_defined_names(obj)), undo)
         return mod
 
     def load_all(self, sources, **options) -> List[Module]:
@@ -424,6 +512,9 @@ class Jit:
                       for src in sources]
             loaded += self._pull(undo, libs, options.get("reloc"), options.get("code_model"), options.get("opt"),
                                  options.get("placement"), options.get("seed"))
+            if self.runtime is not None:
+                loaded += self._link_runtime(undo, options.get("reloc"), options.get("code_model"),
+                                             options.get("opt"), options.get("seed"))
             self.check_resolved()
         for m in loaded:
             m.defer = False
@@ -610,8 +701,41 @@ class Jit:
             return _layout.make_layout(obj, self.target, self.space, "explicit", mapping=policy, ignore=ignore,
                                        exclude=exclude)
         rng = random.Random(seed) if seed is not None else self.rng
+        near = self._referrers(obj) if self.modules else []
+        if self.runtime is not None and policy == "random":
+            near.append(self._window(obj, code_model, rng))
         return _layout.make_layout(obj, self.target, self.space, policy, rng=rng, code_model=code_model,
-                                   ignore=ignore, exclude=exclude, resolve=self.resolve)
+                                   ignore=ignore, exclude=exclude, resolve=self.resolve, near=near)
+
+    def _window(self, obj, code_model: str, rng) -> Tuple[int, int, int]:
+        """The one window all of a runtime's modules share, as (lo, hi, reach) for
+        `make_layout`'s `near`: a static link puts libc and the program in one
+        image, and libc's members reach each other pc-relatively and by 32-bit
+        absolute addresses; chosen at random at the first placement."""
+        if self.window is None:
+            width = self.target.code_models.get(code_model, self.space.hi - self.space.lo)
+            top = min(self.space.hi, _layout.absolute_limit(obj, self.space),
+                      self.runtime.absolute_limit(self.space))
+            width = min(width, top - self.space.lo)
+            lo = rng.randrange(self.space.lo, max(self.space.lo + 1, top - width)) & ~(_layout.PAGE - 1)
+            self.window = (max(lo, self.space.lo), max(lo, self.space.lo) + width)
+        lo, hi = self.window
+        return lo, hi, hi - lo
+
+    def _referrers(self, obj: objfile.ObjectFile) -> List[Tuple[int, int, int]]:
+        """(lo, hi, reach) of each loaded module that reaches, pc-relatively, a name
+        `obj` defines (it was waiting for it, or its weak definition loses to
+        `obj`'s): the new module must land within their reach as well."""
+        from .symbols import ranks
+        defined = ranks(obj)
+        out = []
+        for m in self.modules:
+            reach, names = _external_reach(m.object)
+            if reach is not None and any(n in defined for n in names):
+                spans = [(p.address, p.end) for p in m.layout.placements if p.item.size]
+                if spans:
+                    out.append((min(a for a, _ in spans), max(b for _, b in spans), reach))
+        return out
 
     def _install(self, mod: Module, lay: _layout.Layout, image: _link.Image, undo: _Undo) -> None:
         self.process.map_runs(lay.runs(), [
@@ -620,6 +744,7 @@ class Jit:
         undo(self.process.unmap_runs, lay.runs())
         self._reserve(mod, lay)
         undo(self.space.release, mod)
+        self.tls.install(lay, image, undo)
 
     def _reserve(self, mod: Module, lay: _layout.Layout) -> None:
         for p in lay.placements:
@@ -652,9 +777,10 @@ class Jit:
             for m in self.modules:
                 undo(setattr, m, "defer", m.defer)
                 m.defer = True          # a name it used may be gone: wait for it rather than fail here
-            self._rewrite(self._relinks(), undo)
+            self._rewrite(self._relinks(names=_defined_names(mod.object)), undo)
         self.process.unmap_runs(mod.layout.runs())
         self.space.release(mod)
+        self.tls.release(mod.layout.tls)
         mod.unloaded = True
         self._gone.append((mod.name, mod.layout))
 
@@ -672,6 +798,7 @@ class Jit:
         mapping[section] = self._address(f"remap of {section}", address)
         new = _layout.make_layout(mod.object, self.target, self.space, "explicit", mapping=mapping, ignore=mod,
                                   exclude=mod.exclude)
+        new = self.tls.carry(mod.layout, new)
         image, bindings, pending = self._link(mod, mod.object, new, mod.exclude, mod.defer, self._contents(mod))
         old = mod.layout
         with self._transaction() as undo:
@@ -735,6 +862,8 @@ class Jit:
         (exit status, ordered output, how it ended)."""
         from . import program
         self.check_resolved()
+        if self.runtime is not None:
+            return self.runtime.run(args, env, program_name, entry)
         return program.run(self, args, env, program_name=program_name, entry=entry)
 
     def symbolize(self, address: int) -> str:

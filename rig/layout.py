@@ -13,11 +13,11 @@ from __future__ import annotations
 import bisect
 
 import random as _random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
-from targets.base import Expr, Target
+from targets.base import GOT_ENTRY_WORDS, Expr, Target
 
 from ._cache import LRU
 from .errors import PlacementError
@@ -68,12 +68,36 @@ class Placement:
 
 
 @dataclass(frozen=True)
+class TlsImage:
+    """Where one object's thread-local sections live in the program's TLS image.
+
+    The image is what a static linker makes PT_TLS of (`rig.tls` lays it out
+    and owns the thread's block): addresses here are image addresses, which
+    is what S is for a TLS symbol.  `tp` is the image address the thread
+    pointer stands for (S - tp is a symbol's TP offset, what local-exec code
+    adds to the thread pointer), `dtp` the start of the image (S - dtp is the
+    offset in the module's TLS block, what __tls_get_addr adds to it).  They
+    do not depend on where the object's sections are placed.
+    """
+
+    sections: Mapping[int, int]         #: TLS section -> its address in the TLS image
+    tp: int
+    dtp: int
+    module: int = 1                     #: the module id in GD/LD GOT entries (one static image: 1)
+    resolver: int = 0                   #: the static TLS descriptor resolver's address (0: none)
+    size: int = 0                       #: the image's p_memsz
+    align: int = 1                      #: the image's p_align
+
+
+@dataclass(frozen=True)
 class Layout:
-    """Where each item of one object lives in the remote address space."""
+    """Where each item of one object lives in the remote address space (and,
+    for an object with thread-local storage, in the program's TLS image)."""
 
     placements: Tuple[Placement, ...]
     policy: str
     stub_offsets: Mapping[int, int]     #: code section -> offset of its stub area from the section
+    tls: Optional[TlsImage] = field(default=None, compare=False)   #: set by the TLS block's owner (`rig.tls`)
 
     def __post_init__(self):
         object.__setattr__(self, "_by_key", {p.item.key: p for p in self.placements})
@@ -179,8 +203,8 @@ def items_of(obj: ObjectFile, target: Target, exclude: frozenset = frozenset()
             align = max(align, target.stub_align)
         items.append(Item(s.name, s.index, size, align, s.perms))
     if obj.needs_got:
-        items.append(Item(GOT, GOT, max(1, len(obj.got_symbols)) * target.pointer_size,
-                          target.pointer_size, "r"))
+        words = sum(GOT_ENTRY_WORDS[kind] for kind, _ in obj.got_entries)
+        items.append(Item(GOT, GOT, max(1, words) * target.pointer_size, target.pointer_size, "r"))
     if obj.common_size:
         items.append(Item(COMMON, COMMON, obj.common_size, obj.common_align, "rw"))
     return items, stub_offsets
@@ -208,7 +232,8 @@ class AddressSpace:
         # Rebuilt after a change, then every lookup is a bisection: a trial asks
         # about each of its items twice, with the stack, heap and other modules held.
         if self._index is None:
-            spans = sorted((a, b, o) for o, rs in self._ranges.items() for a, b in rs)
+            # by range only: owners do not compare (a module's two items may share a page)
+            spans = sorted(((a, b, o) for o, rs in self._ranges.items() for a, b in rs), key=lambda t: t[:2])
             run, high = [], 0
             for _, b, _ in spans:
                 high = max(high, b)
@@ -289,7 +314,9 @@ def absolute_limit(obj: ObjectFile, space: AddressSpace) -> int:
 _ADDEND_ROOM = 1 << 20
 
 #: Expressions whose value is a distance between two placed things.
-_RELATIVE = frozenset({Expr.PC, Expr.PAGE_PC, Expr.GOT_PC, Expr.GOT_PAGE_PC, Expr.GOT_BASE_PC})
+_RELATIVE = frozenset({Expr.PC, Expr.PAGE_PC, Expr.GOT_PC, Expr.GOT_PAGE_PC, Expr.GOT_BASE_PC,
+                       Expr.GOTTP_PC, Expr.GOTTP_PAGE_PC, Expr.TLSGD_PC, Expr.TLSLD_PC, Expr.TLSDESC_PC,
+                       Expr.TLSDESC_PAGE_PC})
 
 
 def relative_reach(obj: ObjectFile) -> Optional[int]:
@@ -333,7 +360,10 @@ def external_reach(obj: ObjectFile) -> Tuple[Optional[int], Tuple[str, ...]]:
         if r.howto.expr not in (Expr.PC, Expr.PAGE_PC) or fld is None or fld.lo is None or not r.symbol:
             continue
         sym = obj.symbols[r.symbol]
-        if sym.kind != "undefined" or sym.name == "_GLOBAL_OFFSET_TABLE_":
+        # a weak definition counts too: another module's strong one may win (musl's
+        # __stdio_exit reaches its weak __stdout_used, which stdout.o overrides)
+        preemptible = sym.kind == "defined" and sym.binding == "weak" and sym.name
+        if (sym.kind != "undefined" and not preemptible) or sym.name == "_GLOBAL_OFFSET_TABLE_":
             continue
         span = min(-fld.lo, fld.hi) if fld.lo < 0 else fld.hi
         span -= span // 16
@@ -452,11 +482,13 @@ def _plan(obj: ObjectFile, target: Target, space: AddressSpace, exclude: frozens
 def make_layout(obj: ObjectFile, target: Target, space: AddressSpace, policy: str = "random", *,
                 seed=None, rng: Optional[_random.Random] = None, mapping: Optional[Mapping[str, int]] = None,
                 code_model: str = "small", ignore=None, exclude: frozenset = frozenset(),
-                resolve=None) -> Layout:
+                resolve=None, near: Iterable[Tuple[int, int, int]] = ()) -> Layout:
     """Place `obj` by `policy` ("random", "packed", "explicit") and check the
     result; the sections in `exclude` are left out (dropped COMDAT members).
     `resolve(name)` says where externals are, so that a random placement stays
-    within reach of those the object addresses pc-relatively."""
+    within reach of those the object addresses pc-relatively; `near` holds
+    (lo, hi, reach) for loaded modules spanning [lo, hi) that reach this
+    object's definitions pc-relatively, so it lands within their reach too."""
     items, stub_offsets, reach, limit, (ext_reach, ext_names) = _plan(obj, target, space, exclude)
     if policy == "random":
         window = target.code_models.get(code_model)
@@ -467,10 +499,13 @@ def make_layout(obj: ObjectFile, target: Target, space: AddressSpace, policy: st
             window = min(window, reach)
         floor = None
         if ext_reach is not None and resolve is not None:
-            near = [hit[0] for hit in map(resolve, ext_names) if hit is not None]
-            if near:
-                floor = max(near) - ext_reach
-                limit = min(limit, min(near) + ext_reach)
+            found = [hit[0] for hit in map(resolve, ext_names) if hit is not None]
+            if found:
+                floor = max(found) - ext_reach
+                limit = min(limit, min(found) + ext_reach)
+        for lo, hi, their_reach in near:
+            floor = max(floor if floor is not None else 0, hi - their_reach)
+            limit = min(limit, lo + their_reach)
         placed = random_placement(items, space, window, rng or _random.Random(seed), limit=limit, floor=floor)
     elif policy == "packed":
         placed = packed(items, space)

@@ -1,10 +1,10 @@
-"""The C runtime of the remote process, from the ziglang package's musl.
-
-Today this package answers what musl provides (to say, when the host runtime
-lacks a function, that musl's libc has it); the musl runtime itself (libc.a
-built through the ziglang package, loaded member by member, a system-call
-layer) grows here.
-"""
+"""The remote process as a real userland: musl's libc from the ziglang package
+(`libc`: built once, loaded member by member; `runtime`: entering `main`
+through `__libc_start_main`), a Linux system-call layer (`kernel`), and what
+they need (`memory`, `files`, `syscalls`).  `rig.Jit(target, runtime="musl")`
+is the face; nothing here is needed with the default host runtime."""
+from .kernel import Kernel, attach
 from .musl import musl_defines, musl_root
+from .syscalls import Call, SyscallError
 
-__all__ = ["musl_defines", "musl_root"]
+__all__ = ["Kernel", "attach", "Call", "SyscallError", "musl_defines", "musl_root"]
