@@ -23,6 +23,7 @@ import random
 from typing import List, Mapping, Optional, Sequence, Tuple, Union
 
 from ..errors import ProgramExit, RigError
+from ..signature import parse as _parse_signature
 from .libc import libc
 
 #: Linked in first, so that the start routine and exit are pulled from libc (and
@@ -39,6 +40,8 @@ AT_NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY, AT_UID, AT_EUID, AT_G
     AT_CLKTCK, AT_SECURE, AT_RANDOM, AT_HWCAP2, AT_EXECFN = 0, 3, 4, 5, 6, 9, 11, 12, 13, 14, 16, 17, 23, 25, 26, 31
 PAGE, _LISTS_AT = 4096, 1024
 _LIMITS: dict = {}     # (target, space, archives) -> libc's absolute limit: read once per process
+#: __libc_start_main(main, argc, argv, init, fini, ldso): musl ignores the last three
+_START_SIG = _parse_signature("i32(ptr, i32, ptr, ptr, ptr, ptr)")
 _ARRAYS = ("__init_array_start", "__init_array_end", "__fini_array_start", "__fini_array_end")
 
 
@@ -209,6 +212,3 @@ class MuslRuntime:
             jit.process.data_symbols.update(symbols)
             jit.relink(symbols)              # libc's start and exit code read them
 
-
-from ..signature import parse as _parse_signature  # noqa: E402
-_START_SIG = _parse_signature("i32(ptr, i32, ptr, ptr, ptr, ptr)")
