@@ -19,8 +19,6 @@ import targets
 from rig import archive, compile as C
 from rig.archive import Archive
 
-pytest.importorskip("ziglang")
-
 TARGETS = ("x86_64", "arm", "thumb", "aarch64")
 
 # run(20) = twice(20) = helper(20) * 2 = (20 * scale + 1) * 2 = 122: prog needs twice.o, which
