@@ -229,6 +229,10 @@ class BenchProgram:
 
 #: The musl-runtime trial: hello world through musl's printf (stdio, vfprintf, write).
 MUSL_HELLO = '#include <stdio.h>\nint main(void) { printf("hello, %s %d\\n", "world", 42); return 0; }\n'
+#: The C++ trial: one exception thrown and caught (libc++abi, libunwind, the unwind tables found).
+CXX_THROW = ('#include <cstdio>\n__attribute__((noinline)) int f(int x) { if (x) throw x; return 0; }\n'
+             'int main(int argc, char **) { try { f(argc + 41); } catch (int v) { std::printf("caught %d\\n", v); }'
+             ' return 0; }\n')
 
 
 def musl_trial(target: str, n: int) -> Dict[str, float]:
@@ -236,27 +240,42 @@ def musl_trial(target: str, n: int) -> Dict[str, float]:
     hello world needs pulled, placed and linked, then run; the libraries themselves
     are built once per machine and cached, not counted), and warm (libc kept
     loaded, the program placed anew, linked and run through __libc_start_main)."""
+    return _runtime_trial(target, n, "hello.c", MUSL_HELLO, b"hello, world 42\n")
+
+
+def cxx_trial(target: str, n: int) -> Dict[str, float]:
+    """The same for C++: a program that throws an int and catches it, on musl with
+    libc++abi and libunwind (the frames registered, or the exidx table built, at
+    each process start)."""
+    return _runtime_trial(target, n, "throw.cpp", CXX_THROW, b"caught 42\n")
+
+
+def _runtime_trial(target: str, n: int, name: str, text: str, want: bytes) -> Dict[str, float]:
     import tempfile
     from pathlib import Path
     with tempfile.TemporaryDirectory(prefix="rig-bench-") as tmp:
-        src = Path(tmp) / "hello.c"
-        src.write_text(MUSL_HELLO)
-        from .userland.libc import libc
+        src = Path(tmp) / name
+        src.write_text(text)
+        from .userland.libc import libc, libcxx
         from targets import get
         libc(get(target))                           # built (once per machine) before the clock starts
+        if name.endswith(".cpp"):
+            libcxx(get(target))
         t0 = time.perf_counter()
         jit = Jit(target, seed=1, runtime="musl")
         mods = jit.load_all([src])
         first = jit.run()
         cold = time.perf_counter() - t0
-        if first.stdout != b"hello, world 42\n":
-            raise BenchError(f"{target}: the musl hello world printed {first.stdout!r}")
+        if first.stdout != want:
+            raise BenchError(f"{target}: {name} on musl printed {first.stdout!r}, not {want!r}")
         jit.unload(mods[0])
 
         def trial():
             m = jit.load(src)
-            jit.run()
+            r = jit.run()
             jit.unload(m)
+            if r.stdout != want:
+                raise BenchError(f"{target}: {name} on musl printed {r.stdout!r}, not {want!r}")
         warm = _median_rate(trial, max(3, n // 20))
         jit.close()
     return {"cold_seconds": cold, "warm_seconds_per_trial": warm, "trials_per_second": 1 / warm,
@@ -309,6 +328,8 @@ def run(targets: List[str], *, program: Optional[BenchProgram] = None, quick: bo
         if musl:
             say(f"{t}: musl runtime (hello world through printf)")
             row["musl"] = musl_trial(t, n)
+            say(f"{t}: C++ runtime (throw and catch once)")
+            row["cxx"] = cxx_trial(t, n)
         say(f"{t}: memory over {mem_trials} trials")
         row["memory_growth_mib"] = memory_growth(t, prog.source, prog.fn, prog.args, mem_trials)
         row["memory_trials"] = mem_trials

@@ -155,6 +155,7 @@ def _run_whole(ns, prog: Program) -> int:
             trials.extend(runner.run_program(sources, target, args=args, env=env, placements=ns.placements,
                                              seed=ns.seed, reloc=reloc, opt=ns.opt, expected=expected,
                                              program_name=prog.path.name, cflags=ns.cflag,
+                                             code_model=ns.code_model or prog.code_model,
                                              archives=archives, runtime=ns.runtime or prog.runtime,
                                              stdin=_stdin(ns) if ns.stdin or not run else run.stdin,
                                              mounts=_mounts(ns.mount) or _header_mounts(prog)))
@@ -357,7 +358,8 @@ def cmd_fuzz(ns) -> int:
                   disable=ns.json, transient=True) as progress:
         tasks = {n: progress.add_task(n, total=total) for n in names}
         reports = campaign(names, examples=ns.examples, minutes=ns.minutes, seed=ns.seed, corpus_dir=ns.corpus,
-                           database=ns.db or None, tick=lambda t: progress.advance(tasks[t]))
+                           database=ns.db or None, tick=lambda t: progress.advance(tasks[t]),
+                           runtime=None if ns.runtime == "any" else ns.runtime)
     failed = [r for r in reports if r.failures]
     if ns.json:
         print(json.dumps({"ok": not failed, "targets": [r.as_dict() for r in reports]}, indent=2))
@@ -413,7 +415,7 @@ def cmd_bench(ns) -> int:
     table = Table(title=f"rig bench: {first['program']} (medians; a trial = load at a new random "
                         f"placement, link, call, unload)")
     for col in ("target", "trials/s", "× floor", "ld.lld+qemu", "lli remote", "large: relocs/s",
-                "cold ms", "cached load", "memory", "musl hello: cold / warm"):
+                "cold ms", "cached load", "memory", "musl hello: cold / warm", "C++ throw: cold / warm"):
         table.add_column(col, justify="right" if col != "target" else "left")
     missing = False
     for t, r in result.items():
@@ -428,8 +430,8 @@ def cmd_bench(ns) -> int:
             f"{r['cold_seconds'] * 1e3:.1f}",
             f"{r['cached_fraction'] * 100:.2f}% of cold (disk {r['disk_cached_fraction'] * 100:.1f}%)",
             f"+{r['memory_growth_mib']:.1f} MiB / {r['memory_trials']:,} trials",
-            (f"{r['musl']['cold_seconds']:.2f} s / {r['musl']['warm_seconds_per_trial'] * 1e3:.2f} ms "
-             f"({r['musl']['trials_per_second']:.0f}/s)") if r.get("musl") else "—")
+            *[(f"{r[k]['cold_seconds']:.2f} s / {r[k]['warm_seconds_per_trial'] * 1e3:.2f} ms "
+               f"({r[k]['trials_per_second']:.0f}/s)") if r.get(k) else "—" for k in ("musl", "cxx")])
     con.print(table)
     if missing:
         con.print(f"ld.lld + qemu-user not found; to compare, install them: {comparisons.install_hint()}")
@@ -497,13 +499,15 @@ def build_parser() -> argparse.ArgumentParser:
                                    f"written, and rig exits with its status when all runs agree (else "
                                    f"{DISAGREE_STATUS}, with a report).",
                        epilog="example: rig run corpus/programs/args.ll --target all --placements 20 -- one 'two words'")
-    r.add_argument("program", help=".ll, .bc, .c, .s or .o file (a corpus header states calls and results)")
+    r.add_argument("program", help=".ll, .bc, .c, .cpp, .s or .o file (a corpus header states calls and results)")
     r.add_argument("--target", default="all", help="x86_64, arm, thumb, aarch64, a comma list, or all")
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--placements", type=int, default=5)
     r.add_argument("--reloc", choices=["static", "pic", "both"],
                    help="relocation model(s) (default: the header's RELOC line, else both)")
     r.add_argument("--opt", type=int, default=2, choices=[0, 1, 2, 3])
+    r.add_argument("--code-model", help="small (default), large, ... as the target has them (rig targets); "
+                                        "default: the header's CODE_MODEL line, else small")
     r.add_argument("--entry", help="function to call (default: the header's CALL lines, else main)")
     r.add_argument("--args", nargs="*", default=[], help="arguments for --entry (numbers)")
     r.add_argument("--signature", help="the entry's C signature, e.g. 'i32(i32, f64)' (needed for .c, .s, .o)")
@@ -547,6 +551,9 @@ def build_parser() -> argparse.ArgumentParser:
     fz.add_argument("--seed", type=int, help="make the campaign reproducible")
     fz.add_argument("--corpus", default="corpus", help="programs with stated results (default: corpus)")
     fz.add_argument("--db", default=".rig-fuzz", help="Hypothesis example database directory ('' for none)")
+    fz.add_argument("--runtime", choices=("host", "musl", "any"), default="host",
+                    help="the corpus programs to draw, by the C runtime they need (default host; musl: the "
+                         "standard-C and C++ corpora, whole programs with libc kept loaded)")
     fz.add_argument("--json", action="store_true")
     fz.set_defaults(fn=cmd_fuzz)
     b = sub.add_parser("bench", help="what a trial costs, against the emulator's own floor")

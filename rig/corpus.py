@@ -9,6 +9,7 @@ a set of function calls::
     ; CALL: name(args) == expected        (or ~= : relative 1e-9)
     ; STDOUT: "..."                        (optional, right after a CALL: what it prints)
     ; RELOC: static pic                    (default both)
+    ; CODE_MODEL: large                    (default small; a target without it uses its default)
     ; TARGETS: x86_64 aarch64              (default all four)
     ; NOLLD: <reason>                      (ld.lld cannot link it: left out of the lld differential)
 
@@ -127,6 +128,7 @@ class Program:
     nolld: str = ""                                   #: why ld.lld cannot serve as its oracle, if it cannot
     run: Optional[Run] = None                         #: set for a whole program (a STATUS line)
     runtime: str = "host"                             #: the C runtime it needs (RUNTIME: host | musl)
+    code_model: Optional[str] = None                  #: CODE_MODEL: the code model it is compiled for
 
     @property
     def name(self) -> str:
@@ -137,6 +139,8 @@ class Program:
 from .signature import header_lines
 #: The C runtimes a program may ask for: the rig's Python host functions, or musl's libc.
 RUNTIMES = ("host", "musl")
+#: The code models a header may name (LLVM's); a target that lacks one compiles with its default.
+CODE_MODELS = ("tiny", "small", "kernel", "medium", "large")
 _CALL = re.compile(r"^([A-Za-z_.$][\w.$]*)\s*\((.*)\)\s*(==|~=)\s*(.+?)\s*$")
 
 
@@ -153,6 +157,7 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
     relocs, targets = ("static", "pic"), ALL_TARGETS
     args, env, status, output, extra, loose = (), (), None, [], [], None
     runtime = "host"
+    code_model = None
     stdin, mounts = bytearray(), []
     for lineno, key, rest in header_lines(text):
         where = f"{path.name}:{lineno}"
@@ -221,6 +226,10 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
             runtime = rest
         elif key == "RELOC":
             relocs = tuple(rest.split())
+        elif key == "CODE_MODEL":
+            if rest not in CODE_MODELS:
+                raise CorpusError(f"{where}: CODE_MODEL is one of {', '.join(CODE_MODELS)}, got {rest!r}")
+            code_model = rest
         elif key == "NOLLD":
             nolld = rest or "unspecified"
         elif key == "TARGETS":
@@ -236,7 +245,7 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
     elif loose:
         raise CorpusError(f"{loose}: STDOUT/STDERR must follow a CALL, or the file needs a STATUS line")
     return Program(path, description, tuple(calls), relocs, targets, text.encode(), tuple(sigs), nolld, run,
-                   runtime)
+                   runtime, code_model)
 
 
 def _words(text: str, where: str) -> List[str]:
@@ -256,7 +265,7 @@ def load(path) -> Program:
     return parse_header(text, path)
 
 
-SOURCE_SUFFIXES = (".ll", ".c", ".s", ".S")
+SOURCE_SUFFIXES = (".ll", ".c", ".cpp", ".cc", ".cxx", ".s", ".S")
 
 
 def discover(directory, recursive: bool = False, whole: bool = False,

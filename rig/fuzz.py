@@ -47,15 +47,17 @@ class TargetReport:
                 "relocations": dict(self.relocations), "stubs": self.stubs, "never_applied": self.never}
 
 
-def corpus_programs(directory, target: str) -> List[Program]:
-    """The corpus programs that state calls with results for `target`."""
-    return [p for p in discover(Path(directory), recursive=True) if target in p.targets and p.calls
-            and all(c.expected is not None for c in p.calls)]
+def corpus_programs(directory, target: str, runtime: Optional[str] = "host") -> List[Program]:
+    """The corpus programs that state calls with results for `target` (and need `runtime`)."""
+    return [p for p in discover(Path(directory), recursive=True, runtime=runtime) if target in p.targets
+            and p.calls and all(c.expected is not None for c in p.calls)]
 
 
-def whole_programs(directory, target: str) -> List[Program]:
-    """The corpus's whole programs (status and output stated) for `target`."""
-    return [p for p in discover(Path(directory), recursive=True, whole=True) if target in p.targets]
+def whole_programs(directory, target: str, runtime: Optional[str] = "host") -> List[Program]:
+    """The corpus's whole programs (status and output stated) for `target` that
+    need `runtime` ("host", "musl", or None for both)."""
+    return [p for p in discover(Path(directory), recursive=True, whole=True, runtime=runtime)
+            if target in p.targets]
 
 
 class Examples:
@@ -74,16 +76,19 @@ class Examples:
         self.whole = {str(p.path): p for p in whole}
         self.report = report or TargetReport(target)
         self.tick = tick
-        self.jits: Dict[str, Jit] = {}
+        self.jits: Dict[tuple, Jit] = {}
         self.probes: Dict[tuple, object] = {}
 
-    def _jit(self, reloc: str) -> Jit:
-        if reloc not in self.jits:
-            self.jits[reloc] = Jit(self.target, seed=0, reloc=reloc)
-        return self.jits[reloc]
+    def _jit(self, reloc: str, runtime: str = "host", code_model: Optional[str] = None) -> Jit:
+        """One Jit per relocation model, runtime and code model, kept across examples
+        (a musl one keeps libc loaded: each example places only the program)."""
+        key = (reloc, runtime, code_model)
+        if key not in self.jits:
+            self.jits[key] = Jit(self.target, seed=0, reloc=reloc, runtime=runtime, code_model=code_model)
+        return self.jits[key]
 
     def _probe(self, jit: Jit, source, name: str, reloc: str):
-        key = (name, reloc, hash(source))
+        key = (name, reloc, hash(source), id(jit))
         if key not in self.probes:
             mod = jit.load(source, name=name, defer_undefined=True)     # a module of several may wait
             jit.unload(mod)
@@ -92,6 +97,8 @@ class Examples:
 
     def example(self, data) -> None:
         """Draw and check one example (a `PlacementMismatch` when the rig is wrong)."""
+        if not self.by_name:                # a corpus of whole programs only (musl's)
+            return self._whole(data)
         if self.generated and data.draw(st.integers(0, 3), label="generated program?") == 3:
             return self._generated(data)
         if self.whole and data.draw(st.booleans(), label="whole program?"):
@@ -122,7 +129,7 @@ class Examples:
         module at its own drawn placement; its header's status and output are the oracle."""
         program = self.whole[data.draw(st.sampled_from(sorted(self.whole)), label="whole program")]
         reloc = data.draw(st.sampled_from(program.relocs), label="relocation model")
-        jit = self._jit(reloc)
+        jit = self._jit(reloc, program.runtime, program.code_model)
         drawn = [data.draw(placements(jit, self._probe(jit, src, src.name, reloc)), label=f"placement of {src.name}")
                  for src in [program.path, *program.run.extra]]
         try:
@@ -181,19 +188,24 @@ def example_database(spec):
 
 def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minutes: Optional[float] = None,
              seed: Optional[int] = None, corpus_dir="corpus", database=".rig-fuzz",
-             tick: Callable[[str], None] = lambda t: None, generated: bool = True) -> List[TargetReport]:
-    """Run the properties for each target; one report per target."""
+             tick: Callable[[str], None] = lambda t: None, generated: bool = True,
+             runtime: Optional[str] = "host") -> List[TargetReport]:
+    """Run the properties for each target; one report per target.  `runtime`
+    chooses the corpus's programs by the C runtime they need ("host", "musl"
+    or None for all): musl's (the standard-C and C++ corpora) are whole
+    programs run at drawn placements with libc kept loaded."""
     reports = []
     db = example_database(database or None)
     for name in target_names:
         target = _targets.get(name)
         report = TargetReport(name)
         reports.append(report)
-        programs = corpus_programs(corpus_dir, name)
-        if not programs:
-            report.failures.append(f"no corpus programs with stated results for {name} in {corpus_dir}")
+        programs = corpus_programs(corpus_dir, name, runtime)
+        whole = whole_programs(corpus_dir, name, runtime)
+        if not programs and not whole:
+            report.failures.append(f"no corpus programs with stated results for {name} in {corpus_dir}"
+                                   + (f" that need the {runtime} runtime" if runtime else ""))
             continue
-        whole = whole_programs(corpus_dir, name)
         deadline = time.monotonic() + 60 * minutes if minutes else None
         # a time budget runs in small batches so the deadline is checked often
         batch = 20 if minutes else (examples or 200)

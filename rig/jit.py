@@ -33,7 +33,7 @@ from .runtime.host import HostFunction
 from .signature import Signature, header_signatures, parse as parse_signature
 
 Source = Union[str, bytes, os.PathLike]
-_SUFFIXES = (".ll", ".bc", ".o", ".s", ".S", ".c")
+_SUFFIXES = (".ll", ".bc", ".o", ".s", ".S", ".c", ".cpp", ".cc", ".cxx")
 _parsed: "LRU" = LRU(512)      # (object hash, target) -> ObjectFile: parse once, relocate many
 _sigs: "LRU" = LRU(512)        # source hash -> {function: Signature}
 _prepared: "LRU" = LRU(256)    # (source text, options, target table) -> what `_prepare` gives
@@ -273,7 +273,12 @@ class Jit:
     """A remote process for one target, and the modules loaded into it.
 
     `seed` makes random placements reproducible; `placement` is "random",
-    "packed" or a section -> address mapping (explicit).
+    "compact" (random, but each module's sections of one permission together,
+    as a linker lays out an input file), "packed" or a section -> address
+    mapping (explicit).  `runtime_placement` places the runtime's library
+    members when `placement` is random: "compact" by default (libc's big
+    members have a thousand sections each, and a thousand emulator regions
+    make every later map slow), "random" to spread their sections too.
     """
 
     def __init__(self, target: str = "x86_64", seed: Optional[int] = None, *, reloc: str = "static",
@@ -281,7 +286,8 @@ class Jit:
                  budget: Optional[int] = None, timeout: float = 10.0,
                  host_functions: Optional[Mapping[str, Callable]] = None,
                  stack_size: int = 1 << 20, heap_size: int = 16 << 20, cflags: Sequence[str] = (),
-                 runtime: str = "host", stdin: Union[bytes, str] = b"", mounts: Optional[Mapping[str, str]] = None):
+                 runtime: str = "host", stdin: Union[bytes, str] = b"", mounts: Optional[Mapping[str, str]] = None,
+                 runtime_placement: str = "compact"):
         if runtime not in RUNTIMES:
             raise RigError(f"unknown runtime {runtime!r}: use {' or '.join(RUNTIMES)}")
         try:
@@ -293,6 +299,9 @@ class Jit:
         self.options = _compile.Options(reloc, code_model or self.target.code_model_default, opt,
                                         tuple(cflags)).check()
         self.placement = placement
+        if runtime_placement not in ("compact", "random"):
+            raise PlacementError(f"unknown runtime placement {runtime_placement!r}: use compact or random")
+        self.runtime_placement = runtime_placement
         # a real libc's program does more per call: startup, stdio, exit
         self.budget = budget if budget is not None else (500_000_000 if runtime == "musl" else 50_000_000)
         self.timeout = timeout
@@ -458,9 +467,10 @@ class Jit:
 
     def _link_runtime(self, undo: "_Undo", reloc, code_model, opt, seed) -> List["Module"]:
         """Pull what the loaded modules need from the runtime's archives."""
+        members = self.runtime_placement if self.placement == "random" else None
         self.runtime.start_module(undo, lambda u, src, name: self._load(u, src, name, reloc, code_model, opt,
                                                                         None, seed, True))
-        pulled = self._pull(undo, self.runtime.archives(), reloc, code_model, opt, None, seed)
+        pulled = self._pull(undo, self.runtime.archives(), reloc, code_model, opt, members, seed)
         for m in pulled:
             m.defer = False
         return pulled
@@ -610,7 +620,7 @@ class Jit:
             try:
                 st = os.stat(source)
                 ident = (os.fspath(source), st.st_size, st.st_mtime_ns)
-                if ident[0].endswith(toolchain.C_SUFFIXES):     # ... and the headers beside it
+                if ident[0].endswith(toolchain.COMPILED_SUFFIXES):     # ... and the headers beside it
                     ident += tuple(toolchain.header_stamps((f"-I{Path(ident[0]).resolve().parent}",
                                                             *self.options.cflags, *cflags)))
             except (OSError, TypeError, ValueError):
@@ -702,7 +712,7 @@ class Jit:
                                        exclude=exclude)
         rng = random.Random(seed) if seed is not None else self.rng
         near = self._referrers(obj) if self.modules else []
-        if self.runtime is not None and policy == "random":
+        if self.runtime is not None and policy in ("random", "compact"):
             near.append(self._window(obj, code_model, rng))
         return _layout.make_layout(obj, self.target, self.space, policy, rng=rng, code_model=code_model,
                                    ignore=ignore, exclude=exclude, resolve=self.resolve, near=near)
@@ -713,11 +723,21 @@ class Jit:
         image, and libc's members reach each other pc-relatively and by 32-bit
         absolute addresses; chosen at random at the first placement."""
         if self.window is None:
-            width = self.target.code_models.get(code_model, self.space.hi - self.space.lo)
+            # the runtime's libraries are built for the default code model, whatever the program's
+            width = self.target.code_models.get(self.target.code_model_default, self.space.hi - self.space.lo)
+            width = min(width, self.target.image_span or width)
             top = min(self.space.hi, _layout.absolute_limit(obj, self.space),
                       self.runtime.absolute_limit(self.space))
             width = min(width, top - self.space.lo)
-            lo = rng.randrange(self.space.lo, max(self.space.lo + 1, top - width)) & ~(_layout.PAGE - 1)
+            # ... around the modules placed explicitly before it (a drawn placement of the program)
+            spans = [(p.address, p.end) for m in self.modules for p in m.layout.placements if p.item.size]
+            first = min((a for a, _ in spans), default=top)
+            last = max((b for _, b in spans), default=self.space.lo)
+            floor, ceiling = max(self.space.lo, last - width), min(first, top - width)
+            if ceiling < floor:
+                raise PlacementError(f"the modules loaded so far span [{first:#x}, {last:#x}), more than one "
+                                     f"image's {width:#x} bytes on {self.target.name} (libc must reach them all)")
+            lo = rng.randrange(floor, ceiling + 1) & ~(_layout.PAGE - 1)
             self.window = (max(lo, self.space.lo), max(lo, self.space.lo) + width)
         lo, hi = self.window
         return lo, hi, hi - lo
@@ -747,8 +767,20 @@ class Jit:
         self.tls.install(lay, image, undo)
 
     def _reserve(self, mod: Module, lay: _layout.Layout) -> None:
+        # By page run, adjacent runs joined: a compact libc member of a thousand
+        # sections is a few ranges, and every lookup's index stays small.
+        start = end = None
+        for a, size, _ in lay.runs():
+            if a != end:
+                if start is not None:
+                    self.space.reserve(mod, start, end)
+                start = a
+            end = a + size
+        if start is not None:
+            self.space.reserve(mod, start, end)
         for p in lay.placements:
-            self.space.reserve(mod, p.address, max(p.end, p.address + 1))
+            if not p.item.size:          # an empty section still holds its address (as it did)
+                self.space.reserve(mod, p.address, p.address + 1)
 
     def _live(self, mod: Module) -> None:
         if mod.unloaded:
@@ -760,12 +792,16 @@ class Jit:
         """Remove a module: unmap its pages and forget its symbols.  Modules that
         used its definitions are relinked (to their own weak ones, or left
         waiting for a new definition: calls refuse to run until one is loaded)."""
-        users = [m.name for m in self.modules if m is not mod and m.exclude
-                 and any(g.signature in self.symbols.holders(mod) for g in m.object.groups)]
         self._live(mod)
-        if users:
-            raise RigError(f"cannot unload {mod.name}: {', '.join(users)} use(s) the COMDAT group(s) it keeps "
-                           f"({', '.join(self.symbols.holders(mod))}); unload them first")
+        # A COMDAT group it keeps that later modules dropped (C++'s inline functions,
+        # vtables, DW.ref.__gxx_personality_v0) passes to the first of them, which
+        # places and links its own copy, as if it had been loaded first.
+        heirs: Dict[Module, List[str]] = {}
+        for sig in self.symbols.holders(mod):
+            heir = next((m for m in self.modules if m is not mod and any(g.signature == sig for g in m.object.groups)),
+                        None)
+            if heir is not None:
+                heirs.setdefault(heir, []).append(sig)
         with self._transaction() as undo:
             # Everything that can fail comes before the pages go.
             at = self.modules.index(mod)
@@ -774,6 +810,8 @@ class Jit:
             self.modules.remove(mod)
             undo(self.modules.insert, at, mod)
             self.symbols.remove(mod)
+            for heir, sigs in heirs.items():
+                self._adopt(heir, mod, sigs, undo)
             for m in self.modules:
                 undo(setattr, m, "defer", m.defer)
                 m.defer = True          # a name it used may be gone: wait for it rather than fail here
@@ -783,6 +821,52 @@ class Jit:
         self.tls.release(mod.layout.tls)
         mod.unloaded = True
         self._gone.append((mod.name, mod.layout))
+
+    def _adopt(self, mod: Module, keeper: Module, signatures: List[str], undo: _Undo) -> None:
+        """`mod` keeps COMDAT groups `signatures` from now on (`keeper`, which kept
+        them, is going): its own copies of their sections, left out at load, are
+        placed after its other sections (which stay where they are, with what
+        the program wrote in them), filled with the keeper's current bytes (a
+        counter in a COMDAT group keeps counting; every relocation site is then
+        written anew for the new addresses), and the module is linked again."""
+        obj = mod.object
+        adopted = {i for g in obj.groups if g.signature in signatures for i in g.sections}
+        if any(obj.section(i).tls for i in adopted if i in mod.exclude):
+            raise RigError(f"cannot unload {keeper.name}: {mod.name} would have to adopt the thread-local sections "
+                           f"of COMDAT group(s) {', '.join(signatures)}, and its TLS image is fixed once loaded")
+        exclude = frozenset(mod.exclude - adopted)
+        new = _layout.make_layout(obj, self.target, self.space, "explicit", mapping=mod.layout.mapping(),
+                                  ignore=mod, exclude=exclude)
+        new = self.tls.carry(mod.layout, new)
+        contents = self._contents(mod)
+        theirs = {obj.section(i).name: i for i in adopted}
+        for g in keeper.object.groups:
+            if g.signature in signatures:
+                for i in g.sections:
+                    sec = keeper.object.section(i)
+                    mine = theirs.get(sec.name)
+                    if mine is not None and obj.section(mine).size == sec.size:
+                        contents[mine] = self.process.read(keeper.layout.address(i), sec.size)
+        image, bindings, pending = self._link(mod, obj, new, exclude, mod.defer, contents)
+        self.symbols.adopt(mod, obj, image.symbols, exclude, signatures)
+        undo(setattr, mod, "exclude", mod.exclude)
+        mod.exclude = exclude
+        self._move(mod, new, image, bindings, pending, undo)
+
+    def _move(self, mod: Module, new: _layout.Layout, image: _link.Image, bindings, pending, undo: _Undo) -> None:
+        """Put `mod`'s pages where `new` says, holding `image`; undone exactly on failure."""
+        old = mod.layout
+        # The old pages as they are now (the program's writes included), to put back on failure.
+        saved = [(start, self.process.read(start, size)) for start, size, _ in old.runs()]
+        self.process.unmap_runs(old.runs())
+        undo(self.process.map_runs, old.runs(), saved)
+        self.space.release(mod)
+        undo(self._reserve, mod, old)
+        self._install(mod, new, image, undo)
+        undo(self._restore, mod, mod.image, mod.bindings, mod.pending, ())
+        undo(setattr, mod, "layout", old)
+        mod.layout, mod.image, mod.bindings, mod.pending = new, image, bindings, pending
+        mod._index()
 
     # -- remap (mapSectionAddress after the fact) ---------------------------------
 
@@ -800,22 +884,11 @@ class Jit:
                                   exclude=mod.exclude)
         new = self.tls.carry(mod.layout, new)
         image, bindings, pending = self._link(mod, mod.object, new, mod.exclude, mod.defer, self._contents(mod))
-        old = mod.layout
         with self._transaction() as undo:
             self.symbols.update(mod, image.symbols)         # others now resolve to the new addresses
             undo(self.symbols.update, mod, mod.image.symbols)
             others = self._relinks(skip=mod)
-            # The old pages as they are now (the program's writes included), to put back on failure.
-            saved = [(start, self.process.read(start, size)) for start, size, _ in old.runs()]
-            self.process.unmap_runs(old.runs())
-            undo(self.process.map_runs, old.runs(), saved)
-            self.space.release(mod)
-            undo(self._reserve, mod, old)
-            self._install(mod, new, image, undo)
-            undo(self._restore, mod, mod.image, mod.bindings, mod.pending, ())
-            undo(setattr, mod, "layout", old)
-            mod.layout, mod.image, mod.bindings, mod.pending = new, image, bindings, pending
-            mod._index()
+            self._move(mod, new, image, bindings, pending, undo)
             self._rewrite(others, undo)
         return new
 
@@ -855,15 +928,20 @@ class Jit:
             self.check_resolved()
         return self.process.call(address, thumb, sig, args, budget=self.budget, timeout=self.timeout)
 
-    def run(self, args=(), env=None, *, program_name: str = "", entry: str = "main"):
+    def run(self, args=(), env=None, *, program_name: str = "", entry: str = "main",
+            stdin: Union[bytes, str, None] = None):
         """Run the loaded program's `main` as a process would: argv ([program_name]
         + args) and envp (exactly `env`) in the remote space, constructors before,
         exit handlers and destructors after; a `rig.program.ProgramResult`
-        (exit status, ordered output, how it ended)."""
+        (exit status, ordered output, how it ended).  `stdin` (musl runtime):
+        this run's standard input, and the next runs' (default: the `Jit`'s)."""
         from . import program
         self.check_resolved()
         if self.runtime is not None:
-            return self.runtime.run(args, env, program_name, entry)
+            return self.runtime.run(args, env, program_name, entry, stdin)
+        if stdin is not None:
+            raise RigError("standard input is the musl runtime's (rig.Jit(..., runtime='musl')); the host "
+                           "runtime's programs have none")
         return program.run(self, args, env, program_name=program_name, entry=entry)
 
     def symbolize(self, address: int) -> str:

@@ -373,11 +373,15 @@ def external_reach(obj: ObjectFile) -> Tuple[Optional[int], Tuple[str, ...]]:
 
 
 def random_placement(items: List[Item], space: AddressSpace, window: int, rng: _random.Random,
-                     tries: int = 64, limit: Optional[int] = None, floor: Optional[int] = None
-                     ) -> List[Placement]:
+                     tries: int = 64, limit: Optional[int] = None, floor: Optional[int] = None,
+                     compact: bool = False) -> List[Placement]:
     """Random order, random gaps, random bases (multiples of each item's
     alignment, not only of pages), all inside one `window` (the code model's
-    reach) that lies in [floor, limit)."""
+    reach) that lies in [floor, limit).  `compact`: items of one permission
+    together and gaps under a page, as a linker lays out one input file, so a
+    module of a thousand sections takes a few page runs, not a thousand (each
+    page run is an emulator region, and the emulator's cost of mapping grows
+    with the square of their number)."""
     top = min(space.hi, limit or space.hi)
     lo = max(space.lo, page_up(floor)) if floor is not None else space.lo
     if top - lo < PAGE:
@@ -392,12 +396,15 @@ def random_placement(items: List[Item], space: AddressSpace, window: int, rng: _
     for _ in range(tries):
         order = list(items)
         rng.shuffle(order)
+        if compact:                 # permission groups in random order, each shuffled
+            rank = {p: rng.random() for p in {i.perms for i in order}}
+            order.sort(key=lambda i: rank[i.perms])
         slack = window - need
         budget = [slack]
 
         def gap(item: Item, cursor: int) -> int:
             roll = rng.random()
-            if roll < 0.4 or budget[0] <= 0:
+            if roll < 0.4 or budget[0] <= 0 or compact:
                 g = rng.randrange(0, 64) * item.align if item.align < PAGE else 0
             elif roll < 0.75:
                 g = rng.randrange(0, 4 * PAGE)
@@ -483,14 +490,14 @@ def make_layout(obj: ObjectFile, target: Target, space: AddressSpace, policy: st
                 seed=None, rng: Optional[_random.Random] = None, mapping: Optional[Mapping[str, int]] = None,
                 code_model: str = "small", ignore=None, exclude: frozenset = frozenset(),
                 resolve=None, near: Iterable[Tuple[int, int, int]] = ()) -> Layout:
-    """Place `obj` by `policy` ("random", "packed", "explicit") and check the
+    """Place `obj` by `policy` ("random", "compact", "packed", "explicit") and check the
     result; the sections in `exclude` are left out (dropped COMDAT members).
     `resolve(name)` says where externals are, so that a random placement stays
     within reach of those the object addresses pc-relatively; `near` holds
     (lo, hi, reach) for loaded modules spanning [lo, hi) that reach this
     object's definitions pc-relatively, so it lands within their reach too."""
     items, stub_offsets, reach, limit, (ext_reach, ext_names) = _plan(obj, target, space, exclude)
-    if policy == "random":
+    if policy in ("random", "compact"):
         window = target.code_models.get(code_model)
         if window is None:
             raise PlacementError(f"target {target.name} has no code model {code_model!r}; "
@@ -506,14 +513,15 @@ def make_layout(obj: ObjectFile, target: Target, space: AddressSpace, policy: st
         for lo, hi, their_reach in near:
             floor = max(floor if floor is not None else 0, hi - their_reach)
             limit = min(limit, lo + their_reach)
-        placed = random_placement(items, space, window, rng or _random.Random(seed), limit=limit, floor=floor)
+        placed = random_placement(items, space, window, rng or _random.Random(seed), limit=limit, floor=floor,
+                                  compact=policy == "compact")
     elif policy == "packed":
         placed = packed(items, space)
     elif policy == "explicit":
         placed = explicit(items, space, mapping or {})
     else:
-        raise PlacementError(f"unknown placement policy {policy!r}; use random, packed or explicit")
-    if policy != "random":
+        raise PlacementError(f"unknown placement policy {policy!r}; use random, compact, packed or explicit")
+    if policy not in ("random", "compact"):
         # A random placement is aligned, inside the space and on free pages by construction.
         check(placed, space, ignore=ignore)
     return Layout(tuple(placed), policy, MappingProxyType(stub_offsets))

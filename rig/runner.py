@@ -181,11 +181,12 @@ def run_program(sources: Sequence, target: str, *, args: Sequence = (), env=None
                 placements: int = 1, seed: Optional[int] = 0, reloc: str = "static", opt: int = 2,
                 expected: Optional[Run] = None, cflags: Sequence[str] = (),
                 archives: Sequence = (), runtime: str = "host", stdin: bytes = b"",
-                mounts: Optional[Dict[str, str]] = None) -> List[ProgramTrial]:
+                mounts: Optional[Dict[str, str]] = None, code_model: Optional[str] = None) -> List[ProgramTrial]:
     """Load `sources` (the program, then extra modules and objects) at
     `placements` random placements on `target` and run `main` in each;
     `archives` give the members they need (lli's `-extra-archive`)."""
-    jit = Jit(target, seed=seed, reloc=reloc, opt=opt, cflags=cflags, runtime=runtime, stdin=stdin, mounts=mounts)
+    jit = Jit(target, seed=seed, reloc=reloc, opt=opt, cflags=cflags, runtime=runtime, stdin=stdin, mounts=mounts,
+              code_model=code_model)
     trials = []
     try:
         for k in range(placements):

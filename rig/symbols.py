@@ -91,6 +91,24 @@ class SymbolTable:
         for g in obj.groups:
             self._groups.setdefault(g.signature, module)
 
+    def adopt(self, module, obj: ObjectFile, addresses: Dict[str, Tuple[int, bool]], exclude: frozenset,
+              signatures) -> None:
+        """`module` keeps the COMDAT groups `signatures` from now on (their keeper
+        was unloaded): the names its own copies define are entered where its load
+        order puts them, and it now lives at `addresses`."""
+        self._addresses[module] = addresses
+        at = self._order.index(module)
+        names = self._names.setdefault(module, [])
+        for name, rank in ranks(obj).items():
+            if name in names or (exclude and self._in_dropped(obj, name, exclude)):
+                continue
+            defs = self._defs.setdefault(name, [])
+            pos = sum(1 for m, _ in defs if self._order.index(m) < at)
+            defs.insert(pos, (module, rank))
+            names.append(name)
+        for sig in signatures:
+            self._groups[sig] = module
+
     def update(self, module, addresses: Dict[str, Tuple[int, bool]]) -> None:
         """A module moved (remap): its definitions now live at `addresses`."""
         self._addresses[module] = addresses

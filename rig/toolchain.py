@@ -1,4 +1,4 @@
-"""GNU assembly and freestanding C -> ELF object, through clang from the `ziglang` package.
+"""GNU assembly, freestanding C and C++ -> ELF object, through clang from the `ziglang` package.
 
 This is the optional `rig[toolchain]` front end (the test extra includes it):
 `python -m ziglang cc` is clang with every target built in, from PyPI, so
@@ -8,7 +8,11 @@ want.  C sees the target's standard headers (musl's, for `<arch>-linux-musl`:
 rig's flags (no sanitizers, no stack protector, no unwind tables, `-fno-builtin`
 through `-ffreestanding`, so a call stays a call the runtime answers); the
 source's own directory is on the include path, and `cflags` pass `-I`, `-D`,
-`-U`, `-std=`, `-W` and `-f` options through.
+`-U`, `-std=`, `-W` and `-f` options through.  C++ (`.cpp`, `.cc`, `.cxx`)
+goes through `zig c++` with libc++'s headers, `-std=c++20` unless a
+`-std=` is given, exceptions, RTTI and unwind tables on (what C++ needs
+to throw), no stack protector, no sanitizers; it is not freestanding
+(libc++'s headers need the hosted C library's).
 """
 from __future__ import annotations
 
@@ -27,7 +31,11 @@ from .errors import CompileError
 
 ASM_SUFFIXES = (".s", ".S")
 C_SUFFIXES = (".c",)
-SUFFIXES = ASM_SUFFIXES + C_SUFFIXES
+CXX_SUFFIXES = (".cpp", ".cc", ".cxx")
+#: sources that see headers (their own directory is on the include path)
+COMPILED_SUFFIXES = C_SUFFIXES + CXX_SUFFIXES
+SUFFIXES = ASM_SUFFIXES + COMPILED_SUFFIXES
+HEADER_GLOBS = ("*.h", "*.hh", "*.hpp", "*.hxx", "*.inc")
 
 
 def available() -> bool:
@@ -63,7 +71,7 @@ def zig(args: Sequence[str], cwd: str, what: str) -> subprocess.CompletedProcess
 _PASSED = ("-I", "-isystem", "-iquote", "-include", "-D", "-U", "-std=", "-W", "-w", "-f")
 #: ... except those that would undo what the rig relies on.
 _REFUSED = ("-fsanitize", "-fstack-protector", "-fPIC", "-fpic", "-fPIE", "-fpie", "-fno-pic", "-fno-PIC",
-            "-fexceptions", "-fasynchronous-unwind-tables", "-fplugin", "-fuse-ld")
+            "-fexceptions", "-fno-exceptions", "-fasynchronous-unwind-tables", "-fplugin", "-fuse-ld")
 
 
 def check_cflags(cflags: Sequence[str]) -> None:
@@ -87,7 +95,7 @@ def header_stamps(cflags: Sequence[str]) -> list:
             d = Path(flag[2:] if flag.startswith("-I") else flag[len("-isystem"):] if flag.startswith("-isystem")
                      else flag[len("-iquote"):])
             try:
-                for h in sorted(d.glob("*.h")):
+                for h in sorted(h for g in HEADER_GLOBS for h in d.glob(g)):
                     st = h.stat()
                     out.append(f"{h}:{st.st_size}:{st.st_mtime_ns}")
             except OSError:
@@ -97,16 +105,22 @@ def header_stamps(cflags: Sequence[str]) -> list:
 
 def build(data: bytes, name: str, target: Target, reloc: str, code_model: str, opt: int,
           cflags: Sequence[str] = ()) -> bytes:
-    """Assemble (.s, .S) or compile (.c) `data` for `target` into ELF relocatable bytes."""
-    is_c = name.endswith(C_SUFFIXES)
-    suffix = ".c" if is_c else (".S" if name.endswith(".S") else ".s")
-    flags = ["cc", *target.clang_args, "-c", "-fno-sanitize=undefined"]
+    """Assemble (.s, .S) or compile (.c, .cpp, ...) `data` for `target` into ELF relocatable bytes."""
+    is_cxx = name.endswith(CXX_SUFFIXES)
+    is_c = name.endswith(C_SUFFIXES) or is_cxx
+    suffix = ".cpp" if is_cxx else ".c" if is_c else (".S" if name.endswith(".S") else ".s")
+    flags = ["c++" if is_cxx else "cc", *target.clang_args, "-c", "-fno-sanitize=undefined"]
     if is_c:
         flags += [f"-O{opt}", "-fPIC" if reloc == "pic" else "-fno-pic",
                   # small is every target's default, and 32-bit Arm accepts no -mcmodel at all
                   *([f"-mcmodel={code_model}"] if code_model != "small" else []),
-                  "-ffreestanding", "-fno-stack-protector", "-fno-asynchronous-unwind-tables",
-                  "-fno-exceptions", "-fno-common", *cflags]
+                  "-fno-stack-protector", "-fno-common"]
+        if is_cxx:
+            flags += [*([] if any(f.startswith("-std=") for f in cflags) else ["-std=c++20"]),
+                      "-fexceptions", "-fcxx-exceptions", "-frtti"]
+        else:
+            flags += ["-ffreestanding", "-fno-asynchronous-unwind-tables", "-fno-exceptions"]
+        flags += list(cflags)
     with tempfile.TemporaryDirectory(prefix="rig-cc-") as tmp:
         src = Path(tmp) / f"input{suffix}"
         src.write_bytes(data)

@@ -163,6 +163,8 @@ def _target(name: str, triple: str, state: str, description: str) -> Target:
         cs_modes={"arm": capstone.CS_MODE_ARM, "thumb": capstone.CS_MODE_THUMB},
         state_of=_state,
         interworking=True,
+        unwind="ehabi",
+        image_span=0x3C000000,      # PREL31's ±1 GiB, less a sixteenth for addends and sizes (as rig.layout)
         # freestanding: zig refuses non-PIC code for linux-gnu; an ARMv7-A core with VFPv4
         hwcap=504022,  # Cortex-A15: HALF THUMB FAST_MULT VFP EDSP NEON VFPv3 TLS VFPv4 IDIVA IDIVT
         clang_args=("-target", f"{'thumb' if state == 'thumb' else 'arm'}-linux-musleabihf", "-mcpu=cortex_a15"),

@@ -300,6 +300,13 @@ class Target:
     #: musl's standard headers (compiling needs no libc build)
     clang_args: Sequence[str] = ()
     hwcap: int = 0               #: AT_HWCAP a Linux kernel gives a process on this CPU (musl reads it)
+    #: how an unwinder finds a frame's unwind table: "dwarf" (.eh_frame FDEs, registered with the
+    #: unwinder as a JIT's memory manager does) or "ehabi" (one sorted .ARM.exidx table that
+    #: dl_iterate_phdr's PT_ARM_EXIDX names, as a static link makes it)
+    unwind: str = "dwarf"
+    #: the widest one statically linked image can be, when less than the code model's window:
+    #: ARM's unwind tables reach every function (and the C++ personality routine) with PREL31
+    image_span: Optional[int] = None
     syscalls: Optional[SyscallAbi] = None   #: how Linux system calls are made (None: not trapped)
     tls: Optional[TlsAbi] = None            #: the thread pointer and the static TLS layout (None: no TLS)
 

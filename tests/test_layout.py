@@ -100,6 +100,25 @@ def test_packed_is_in_object_order_and_tight():
     assert span < 6 * L.PAGE
 
 
+@pytest.mark.parametrize("key", sorted(OBJECTS))
+def test_compact_is_random_but_one_page_run_per_permission(key):
+    """The runtime's members: random bases and orders, each permission's items
+    together with gaps under a page, so a module is a few emulator regions."""
+    target, obj = OBJECTS[key]
+    space = L.AddressSpace(*target.address_space)
+    layouts = [L.make_layout(obj, target, space, "compact", seed=s) for s in range(20)]
+    assert len({tuple(lay.names()) for lay in layouts}) > 3
+    assert len({min(p.address for p in lay.placements) for lay in layouts}) == 20
+    for lay in layouts:
+        ps = sorted((p for p in lay.placements if p.item.size), key=lambda p: p.address)
+        runs = 1 + sum(a.item.perms != b.item.perms for a, b in zip(ps, ps[1:]))
+        assert runs == len({p.item.perms for p in ps})          # one group per permission
+        for a, b in zip(ps, ps[1:]):
+            assert a.end <= b.address
+            assert b.address - a.end < L.PAGE or a.item.perms != b.item.perms
+    L.check(layouts[0].placements, space)
+
+
 def test_explicit_placement_and_errors():
     target, obj = OBJECTS[("arm", "static")]
     space = L.AddressSpace(*target.address_space)

@@ -15,6 +15,9 @@ rig/corpus.py does not read yet::
                                            that the program reaches at that same relative path
                                            from its working directory (fopen("files/x.txt"));
                                            several MOUNT lines mount several directories
+    // EXTRA: extra/other.cpp               another translation unit of the same program, relative
+                                           to the program's own directory (rig/corpus.py reads it;
+                                           corpus/cxx uses it: tests/test_cxx_corpus_native.py)
     // STATUS: 0                           the exit status as a shell's $? shows it (abort: 134)
     // STDOUT: "..."                       what it writes, in the order the writes happen:
     // STDERR: "..."                       adjacent same-stream lines join (rig.corpus.join_output)
@@ -99,6 +102,7 @@ class Spec:
     env: Tuple[Tuple[str, str], ...] = ()
     stdin: bytes = b""
     mounts: Tuple[str, ...] = ()
+    extra: Tuple[str, ...] = ()             # EXTRA lines: further translation units, in order
     status: Optional[int] = None
     output: List[Tuple[int, bytes]] = field(default_factory=list)     # (1 or 2, bytes), same-stream joined
     targets: Tuple[str, ...] = ALL_TARGETS
@@ -123,7 +127,7 @@ def _string(rest: str, what: str) -> bytes:
 
 def parse(text: str, name: str = "<program>", directory: Optional[Path] = None) -> Spec:
     """The header (leading comment lines) of a corpus program; ValueError on a bad line.
-    `directory` is where MOUNT directories are looked up (not checked when None)."""
+    `directory` is where MOUNT directories and EXTRA files are looked up (not checked when None)."""
     spec = Spec(name)
     for lineno, line in enumerate(text.splitlines(), 1):
         s = line.strip()
@@ -165,6 +169,13 @@ def parse(text: str, name: str = "<program>", directory: Optional[Path] = None) 
                 if directory is not None and not (directory / rel).is_dir():
                     raise ValueError(f"MOUNT {rest!r}: no directory {directory / rel}")
                 spec.mounts += (rest,)
+            elif key == "EXTRA":
+                rel = Path(rest)
+                if not rest or rel.is_absolute() or ".." in rel.parts or len(rest.split()) != 1:
+                    raise ValueError(f"EXTRA takes one file relative to the program, got {rest!r}")
+                if directory is not None and not (directory / rel).is_file():
+                    raise ValueError(f"EXTRA {rest!r}: no file {directory / rel}")
+                spec.extra += (rest,)
             elif key == "STATUS":
                 spec.status = int(rest.split()[0], 0)
                 if not 0 <= spec.status <= 255:

@@ -95,6 +95,9 @@ def placements(draw, jit, module, code_model: str = None) -> Dict[str, int]:
     obj, target, space = module.object, jit.target, jit.space
     items, _ = items_of(obj, target)
     lo, top, window = _window(obj, target, space, code_model or module.options.code_model, jit.resolve)
+    if jit.window is not None:          # a C runtime's image: the window libc's members share
+        lo, top = max(lo, jit.window[0]), min(top, jit.window[1])
+        window = max(0, min(window, top - lo))
     order: List[Item] = draw(st.permutations(items))
     need = sum(i.size + i.align for i in items) + 2 * PAGE * len(items)
     assume(need <= window)

@@ -24,7 +24,8 @@ from typing import List, Mapping, Optional, Sequence, Tuple, Union
 
 from ..errors import ProgramExit, RigError
 from ..signature import parse as _parse_signature
-from .libc import libc
+from . import unwind
+from .libc import libc, libcxx
 
 #: Linked in first, so that the start routine and exit are pulled from libc (and
 #: defining what a static link's crt files would).
@@ -43,6 +44,11 @@ _LIMITS: dict = {}     # (target, space, archives) -> libc's absolute limit: rea
 #: __libc_start_main(main, argc, argv, init, fini, ldso): musl ignores the last three
 _START_SIG = _parse_signature("i32(ptr, i32, ptr, ptr, ptr, ptr)")
 _ARRAYS = ("__init_array_start", "__init_array_end", "__fini_array_start", "__fini_array_end")
+#: Names of the Itanium C++ ABI and its unwinder (mangled names, __cxa_*, the
+#: personality, _Unwind_*): a module waiting for one is C++ (or IR written for
+#: C++'s runtime), and the C++ runtime's archives join the search, before libc's,
+#: as clang++ adds -lc++ -lc++abi -lunwind to a link.  Built on first need only.
+CXX_NAMES = ("_Z", "__cxa_", "__gxx_", "_Unwind_", "__register_frame", "__deregister_frame")
 
 
 class MuslRuntime:
@@ -63,6 +69,9 @@ class MuslRuntime:
         for name in _ARRAYS:                    # empty lists until a run lays them out
             jit.process.data_symbols[name] = jit.process.data_base
         self.started = False
+        #: the C++ runtime's archives once a module needed them (None: a C program)
+        self.cxx: Optional[list] = None
+        self._exidx: Optional[Tuple[int, int]] = None     # (address, size) of the merged exidx table's pages
         self._limit: Optional[int] = None
 
     # -- linking ---------------------------------------------------------------
@@ -84,19 +93,28 @@ class MuslRuntime:
         return self._limit
 
     def archives(self) -> list:
-        """The archives searched after every load (a static linker's implicit -lc)."""
-        return self.libs
+        """The archives searched after every load (a static linker's implicit -lc,
+        and -lc++ -lc++abi -lunwind once some module needs the C++ runtime)."""
+        if self.cxx is None and any(n.startswith(CXX_NAMES) for n in self.jit.modules_pending()):
+            self.cxx = [self.jit.read_archive(p) for p in libcxx(self.jit.target).archives]
+        return (self.cxx or []) + self.libs
 
     def start_module(self, undo, load) -> None:
-        """Load the start stub once (it pulls __libc_start_main and exit)."""
+        """Load the start stub once (it pulls __libc_start_main and exit), and,
+        with the C++ runtime on a "dwarf" target, the frame registration stub."""
         if not self.started:
             load(undo, START_IR, "<musl start>")
             self.started = True
             undo(setattr, self, "started", False)
+        self.archives()
+        if self.cxx is not None and self.jit.target.unwind == "dwarf" and \
+                self.jit.resolve(unwind.REGISTER_FN) is None:
+            load(undo, unwind.REGISTER_IR, "<register frames>")
 
     # -- running main ----------------------------------------------------------
 
-    def run(self, args: Sequence, env, program_name: str, entry: str = "main"):
+    def run(self, args: Sequence, env, program_name: str, entry: str = "main",
+            stdin: Union[bytes, str, None] = None):
         """Run `main` through `__libc_start_main`; a `rig.program.ProgramResult`."""
         from .. import program
         jit = self.jit
@@ -107,9 +125,10 @@ class MuslRuntime:
         argv = [program._bytes(program_name or mod.name)] + [program._bytes(a) for a in args]
         pairs = list(env.items()) if isinstance(env, Mapping) else list(env or ())
         envp = [program._bytes(k) + b"=" + program._bytes(v) for k, v in pairs]
-        self.kernel.restart()                   # each run a fresh process image:
+        self.kernel.restart(stdin)              # each run a fresh process image:
         self._fresh_data()                      # libc's (and the program's) data as loaded
-        block, argv_at = self._lay_out(argv, envp)
+        tables, phdrs = self._unwind_tables()
+        block, argv_at = self._lay_out(argv, envp, phdrs)
         chunks: List[Tuple[int, bytes]] = []
         try:
             try:
@@ -125,8 +144,58 @@ class MuslRuntime:
             return k.result(chunks)
         finally:
             jit.free(block)
+            if tables is not None:
+                jit.free(tables)
 
-    def _lay_out(self, argv: List[bytes], envp: List[bytes]) -> Tuple[int, int]:
+    def _unwind_tables(self) -> Tuple[Optional[int], List[bytes]]:
+        """With the C++ runtime: what the unwinder needs to find every module's
+        unwind tables in this run (`rig.userland.unwind`), written to a block
+        freed after the run; (block or None, extra program headers)."""
+        jit = self.jit
+        if self.cxx is None:
+            return None, []
+        ptr = jit.target.pointer_size
+        if jit.target.unwind == "dwarf":
+            where = jit.resolve(unwind.FRAMES_LIST)
+            if where is None:
+                return None, []
+            fdes = unwind.fde_addresses(jit.modules)
+            block = jit.alloc(max(1, len(fdes)) * ptr, 16)
+            jit.write(block, b"".join(a.to_bytes(ptr, "little") for a in fdes))
+            jit.write(where[0], block.to_bytes(ptr, "little") + (block + len(fdes) * ptr).to_bytes(ptr, "little"))
+            return block, []
+        at = self._exidx_area(8 * sum(len(unwind.exidx_entries(m)) for m in jit.modules))
+        table = unwind.exidx_table(jit.modules, at)
+        jit.write(at, table)
+        ends = [(p.address, p.end) for m in jit.modules for p in m.layout.placements if "x" in p.item.perms]
+        lo, hi = min(a for a, _ in ends), max(b for _, b in ends)
+        return None, unwind.ehabi_headers(at, len(table), lo, hi)
+
+    def _exidx_area(self, size: int) -> int:
+        """Pages for the merged .ARM.exidx table inside the modules' window (its
+        PREL31 fields reach code within ±1 GiB only), kept across runs and
+        moved only when the table outgrows them."""
+        from ..errors import PlacementError
+        from ..layout import page_up
+        jit = self.jit
+        need = page_up(max(size, 8))
+        if self._exidx is None or self._exidx[1] < need:
+            if self._exidx is not None:
+                jit.process.unmap(*self._exidx)
+                jit.space.release(self)
+                self._exidx = None
+            lo, hi = jit.window
+            at = jit.space.find_free(2 * need, lo)       # room to grow before moving again
+            if at + 2 * need > hi:
+                raise PlacementError(f"no {2 * need:#x} free bytes for the unwind table inside the modules' "
+                                     f"window [{lo:#x}, {hi:#x})")
+            jit.space.reserve(self, at, at + 2 * need)
+            jit.process.map_zeroed(at, 2 * need, "r")
+            self._exidx = (at, 2 * need)
+        return self._exidx[0]
+
+    def _lay_out(self, argv: List[bytes], envp: List[bytes], extra_phdrs: Sequence[bytes] = ()
+                 ) -> Tuple[int, int]:
         """argc's companions as the kernel lays them out: argv, NULL, envp, NULL,
         the auxiliary vector, then the strings and AT_RANDOM's 16 bytes; and, in
         the same block, every loaded module's constructors (in the order the rig
@@ -136,7 +205,7 @@ class MuslRuntime:
         jit = self.jit
         ptr = jit.target.pointer_size
         rng = random.Random(self.seed)
-        phdrs = self._program_headers()
+        phdrs = self._program_headers() + list(extra_phdrs)
         aux = [(AT_PAGESZ, 4096), (AT_HWCAP, jit.target.hwcap), (AT_CLKTCK, 100), (AT_UID, 0), (AT_EUID, 0),
                (AT_GID, 0), (AT_EGID, 0), (AT_SECURE, 0), (AT_RANDOM, None)]
         if phdrs:
@@ -198,6 +267,9 @@ class MuslRuntime:
         jit = self.jit
         ptr = jit.target.pointer_size
         inits = [i.pointer for i in program.initializers(jit, "init")]
+        register = jit.resolve(unwind.REGISTER_FN) if self.cxx is not None else None
+        if register is not None:        # frames registered before any constructor can throw
+            inits.insert(0, register[0] | int(register[1]))
         # musl's exit walks the fini array from its end: stored reversed, they run in the rig's order
         finis = [i.pointer for i in program.initializers(jit, "fini")][::-1]
         n = len(inits) + len(finis)

@@ -137,3 +137,21 @@ def test_the_standard_c_corpus_runs_on_musl(program, target):
         finally:
             jit.close()
         assert len(layouts) == placements_for(program)    # a new placement every time
+
+
+def test_libc_members_are_compact_unless_asked_to_spread(hello):
+    """compiler-rt's and zig's libc members hold a thousand sections each; placed
+    compactly (the default) a hello world maps tens of page runs, not a thousand,
+    and runs the same; runtime_placement="random" spreads them too."""
+    regions, outputs = {}, set()
+    for how in ("compact", "random"):
+        jit = rig.Jit("arm", seed=7, runtime="musl", runtime_placement=how)
+        mods = jit.load_all([hello])
+        outputs.add(jit.run(["a", "last"]).stdout)
+        regions[how] = sum(1 for _ in jit.process.uc.mem_regions())
+        assert jit.window[1] - jit.window[0] <= jit.target.code_models["small"]
+        jit.close()
+    assert outputs == {WANT.encode()}
+    assert regions["compact"] * 5 < regions["random"], regions
+    with pytest.raises(rig.PlacementError, match="runtime placement 'tight'"):
+        rig.Jit("arm", runtime="musl", runtime_placement="tight")
