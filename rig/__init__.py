@@ -5,10 +5,11 @@ Unicorn "remote process" for x86-64, ARM, Thumb-2 or AArch64, relocated for
 those addresses, and run there, as LLVM's MCJIT does in its remote mode.
 """
 from .errors import (BadObject, BudgetExceeded, ComparisonFailed, CompileError, DuplicateSymbol, EmulationFault,
-                     HostFunctionError, InstructionBudgetExceeded, ModuleUnloaded, NoSuchSymbol, PlacementError,
+                     HostFunctionError, InstructionBudgetExceeded, LimitExceeded, ModuleUnloaded, NoSuchSymbol, PlacementError,
                      ProgramExit, RelocationOverflow, RigError, SignatureError, TimeLimitExceeded,
                      UndefinedSymbol, UnknownTarget, UnsupportedRelocation)
 from .jit import Function, Jit, Module
+from .limits import Limits
 from .process import CallResult
 from .program import ProgramResult
 
@@ -18,6 +19,6 @@ TARGETS = ("x86_64", "arm", "thumb", "aarch64")
 
 __all__ = ["Jit", "Module", "Function", "CallResult", "ProgramResult", "TARGETS", "RigError", "BadObject",
            "BudgetExceeded", "ComparisonFailed", "CompileError", "DuplicateSymbol", "EmulationFault", "HostFunctionError",
-           "InstructionBudgetExceeded", "ModuleUnloaded", "NoSuchSymbol", "PlacementError", "ProgramExit",
+           "InstructionBudgetExceeded", "LimitExceeded", "Limits", "ModuleUnloaded", "NoSuchSymbol", "PlacementError", "ProgramExit",
            "RelocationOverflow", "SignatureError", "TimeLimitExceeded", "UndefinedSymbol", "UnknownTarget",
            "UnsupportedRelocation"]

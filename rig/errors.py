@@ -81,6 +81,15 @@ class TimeLimitExceeded(BudgetExceeded):
     """A call ran longer than its wall-clock limit."""
 
 
+class LimitExceeded(RigError):
+    """An input or a guest asked for more than one of `rig.limits.Limits` allows;
+    `limit` names it, `asked` and `allowed` are the numbers."""
+
+    def __init__(self, message: str, *, limit: str = "", asked: int = 0, allowed: int = 0):
+        super().__init__(message)
+        self.limit, self.asked, self.allowed = limit, asked, allowed
+
+
 class HostFunctionError(RigError):
     """A host function (the runtime or a user callback) rejected its arguments,
     e.g. `free` of a pointer `malloc` never returned."""

@@ -23,6 +23,8 @@ from . import archive as _archive
 from . import compile as _compile
 from ._cache import LRU
 from . import irsig, layout as _layout, link as _link, objfile, toolchain
+from . import limits as _limits
+from .limits import Limits
 from .errors import (BadObject, ModuleUnloaded, NoSuchSymbol, PlacementError, RigError, SignatureError, UndefinedSymbol,
                      UnknownTarget)
 from .process import CallResult, Process
@@ -275,7 +277,8 @@ class Jit:
     `seed` makes random placements reproducible; `placement` is "random",
     "compact" (random, but each module's sections of one permission together,
     as a linker lays out an input file), "packed" or a section -> address
-    mapping (explicit).  `runtime_placement` places the runtime's library
+    mapping (explicit).  `limits` (`rig.limits.Limits`) bound what inputs and
+    the guest may make the rig spend.  `runtime_placement` places the runtime's library
     members when `placement` is random: "compact" by default (libc's big
     members have a thousand sections each, and a thousand emulator regions
     make every later map slow), "random" to spread their sections too.
@@ -287,7 +290,7 @@ class Jit:
                  host_functions: Optional[Mapping[str, Callable]] = None,
                  stack_size: int = 1 << 20, heap_size: int = 16 << 20, cflags: Sequence[str] = (),
                  runtime: str = "host", stdin: Union[bytes, str] = b"", mounts: Optional[Mapping[str, str]] = None,
-                 runtime_placement: str = "compact"):
+                 runtime_placement: str = "compact", limits: Optional["Limits"] = None):
         if runtime not in RUNTIMES:
             raise RigError(f"unknown runtime {runtime!r}: use {' or '.join(RUNTIMES)}")
         try:
@@ -305,6 +308,8 @@ class Jit:
         # a real libc's program does more per call: startup, stdio, exit
         self.budget = budget if budget is not None else (500_000_000 if runtime == "musl" else 50_000_000)
         self.timeout = timeout
+        #: what an input or the guest may make the rig spend (`rig.limits`)
+        self.limits = limits if limits is not None else _limits.DEFAULT
         self.space = _layout.AddressSpace(*self.target.address_space)
         self.process = Process(self.target, self.space, stack_size=stack_size, heap_size=heap_size)
         self.process.describe = self.symbolize
