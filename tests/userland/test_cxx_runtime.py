@@ -223,7 +223,7 @@ def test_the_cpp_corpus_runs_at_random_placements(program, target, campaign_jits
     for reloc in ("static", "pic"):
         key = (target, reloc)
         if key not in campaign_jits:
-            campaign_jits[key] = rig.Jit(target, seed=hash(key) & 0xFFFF, reloc=reloc, runtime="musl")
+            campaign_jits[key] = rig.Jit(target, seed=hash(key) & 0xFFFF, reloc=reloc, runtime="musl", timeout=120)
         jit = campaign_jits[key]
         layouts = set()
         for k in range(PLACEMENTS):

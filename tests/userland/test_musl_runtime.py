@@ -121,8 +121,10 @@ def test_the_standard_c_corpus_runs_on_musl(program, target):
     (placed at random once per Jit), as a campaign keeps the runtime."""
     run = program.run
     for reloc in ("static", "pic"):
+        # the instruction budget bounds a run; the wall clock only guards against a
+        # hang (a loaded CI machine runs the heaviest programs for more than 10 s)
         jit = rig.Jit(target, seed=hash((program.name, reloc)) & 0xFFFF, reloc=reloc, runtime="musl",
-                      stdin=run.stdin, mounts=_mounts(program))
+                      stdin=run.stdin, mounts=_mounts(program), timeout=120)
         layouts = set()
         try:
             for k in range(placements_for(program)):
