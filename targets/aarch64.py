@@ -18,7 +18,7 @@ REGISTERS["tpidr_el0"] = A.UC_ARM64_REG_TPIDR_EL0   # the thread pointer: guest 
 
 def _stub(state: str, address: int, target: int) -> bytes:
     # ldr x16, #8; br x16; .quad target -- x16 (IP0) is the register AAPCS64 gives veneers.
-    return (0x58000050).to_bytes(4, "little") + (0xD61F0200).to_bytes(4, "little") + target.to_bytes(8, "little")
+    return (0x58000050).to_bytes(4, "little") + (0xD61F0200).to_bytes(4, "little") + (target & (2**64 - 1)).to_bytes(8, "little")
 
 
 def _enable_fp(uc) -> None:
