@@ -126,12 +126,6 @@ def _mounts(specs) -> Dict[str, str]:
     return out
 
 
-def _header_mounts(prog: Program) -> Dict[str, str]:
-    """A header's MOUNT directories, seen by the program at the same relative path (its cwd is /)."""
-    run = prog.run
-    return {"/" + m: str((prog.path.parent / m).resolve()) for m in (run.mounts if run else ())}
-
-
 def _run_whole(ns, prog: Program) -> int:
     """Run main on every target x relocation model x placement, like lli runs a program."""
     run = prog.run
@@ -158,7 +152,7 @@ def _run_whole(ns, prog: Program) -> int:
                                              code_model=ns.code_model or prog.code_model,
                                              archives=archives, runtime=ns.runtime or prog.runtime,
                                              stdin=_stdin(ns) if ns.stdin or not run else run.stdin,
-                                             mounts=_mounts(ns.mount) or _header_mounts(prog)))
+                                             mounts=_mounts(ns.mount) or prog.mounts))
     problems = runner.program_disagreements(trials)
     failed = [t for t in trials if not t.ok]
     first = next((t.result for t in trials if t.result is not None), None)

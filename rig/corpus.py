@@ -34,7 +34,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from .errors import RigError
 
@@ -134,6 +134,13 @@ class Program:
     def name(self) -> str:
         """The file's name."""
         return self.path.name
+
+    @property
+    def mounts(self) -> Dict[str, str]:
+        """Its header's MOUNT directories: guest path -> host directory, seen by the
+        program at the same relative path (its cwd is /)."""
+        mounts = self.run.mounts if self.run is not None else ()
+        return {"/" + m: str((self.path.parent / m).resolve()) for m in mounts}
 
 
 from .signature import header_lines

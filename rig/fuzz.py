@@ -79,13 +79,24 @@ class Examples:
         self.jits: Dict[tuple, Jit] = {}
         self.probes: Dict[tuple, object] = {}
 
-    def _jit(self, reloc: str, runtime: str = "host", code_model: Optional[str] = None) -> Jit:
-        """One Jit per relocation model, runtime and code model, kept across examples
-        (a musl one keeps libc loaded: each example places only the program)."""
-        key = (reloc, runtime, code_model)
+    def _jit(self, reloc: str, runtime: str = "host", code_model: Optional[str] = None,
+             mounts: Optional[Dict[str, str]] = None) -> Jit:
+        """One Jit per relocation model, runtime, code model and mounted directories,
+        kept across examples (a musl one keeps libc loaded: each example places
+        only the program)."""
+        key = (reloc, runtime, code_model, tuple(sorted((mounts or {}).items())))
         if key not in self.jits:
-            self.jits[key] = Jit(self.target, seed=0, reloc=reloc, runtime=runtime, code_model=code_model)
+            self.jits[key] = Jit(self.target, seed=0, reloc=reloc, runtime=runtime, code_model=code_model,
+                                 mounts=mounts)
         return self.jits[key]
+
+    def _discard(self, jit: Jit) -> None:
+        """Forget a Jit an example failed in: the next example starts from a fresh one
+        (a failure must not leave modules behind that make every later example fail)."""
+        for key, j in list(self.jits.items()):
+            if j is jit:
+                del self.jits[key]
+        jit.close()
 
     def _probe(self, jit: Jit, source, name: str, reloc: str):
         key = (name, reloc, hash(source), id(jit))
@@ -129,13 +140,16 @@ class Examples:
         module at its own drawn placement; its header's status and output are the oracle."""
         program = self.whole[data.draw(st.sampled_from(sorted(self.whole)), label="whole program")]
         reloc = data.draw(st.sampled_from(program.relocs), label="relocation model")
-        jit = self._jit(reloc, program.runtime, program.code_model)
+        jit = self._jit(reloc, program.runtime, program.code_model, program.mounts)
         drawn = [data.draw(placements(jit, self._probe(jit, src, src.name, reloc)), label=f"placement of {src.name}")
                  for src in [program.path, *program.run.extra]]
         try:
             _, relocations, stubs = check_program(jit, program, drawn)
         except PlacementError:
             return                         # the modules' drawn layouts overlap: not a finding
+        except BaseException:
+            self._discard(jit)
+            raise
         self._count(relocations, stubs)
 
     def _count(self, relocations, stubs: int) -> None:
@@ -150,6 +164,9 @@ class Examples:
                                   expected=expected)
         except PlacementError:
             return                         # the strategy drew an impossible layout: not a finding
+        except BaseException:
+            self._discard(jit)
+            raise
         self._count(out.relocations, out.stubs)
 
 

@@ -815,8 +815,14 @@ class Jit:
             self.modules.remove(mod)
             undo(self.modules.insert, at, mod)
             self.symbols.remove(mod)
-            for heir, sigs in heirs.items():
-                self._adopt(heir, mod, sigs, undo)
+            # Every heir's adopted definitions are entered before any heir is linked:
+            # one heir's code may call into a group another heir adopts.
+            adoptions = [self._adopt(heir, mod, sigs, undo) for heir, sigs in heirs.items()]
+            for heir, new, exclude, contents in adoptions:
+                image, bindings, pending = self._link(heir, heir.object, new, exclude, heir.defer, contents)
+                undo(setattr, heir, "exclude", heir.exclude)
+                heir.exclude = exclude
+                self._move(heir, new, image, bindings, pending, undo)
             for m in self.modules:
                 undo(setattr, m, "defer", m.defer)
                 m.defer = True          # a name it used may be gone: wait for it rather than fail here
@@ -827,13 +833,15 @@ class Jit:
         mod.unloaded = True
         self._gone.append((mod.name, mod.layout))
 
-    def _adopt(self, mod: Module, keeper: Module, signatures: List[str], undo: _Undo) -> None:
+    def _adopt(self, mod: Module, keeper: Module, signatures: List[str], undo: _Undo):
         """`mod` keeps COMDAT groups `signatures` from now on (`keeper`, which kept
         them, is going): its own copies of their sections, left out at load, are
         placed after its other sections (which stay where they are, with what
-        the program wrote in them), filled with the keeper's current bytes (a
-        counter in a COMDAT group keeps counting; every relocation site is then
-        written anew for the new addresses), and the module is linked again."""
+        the program wrote in them), its writable ones filled with the keeper's
+        current bytes (a counter in a COMDAT group keeps counting), and the names they define are
+        entered in the symbol table.  Returns (mod, new layout, new exclude set,
+        contents) for the caller to link once every heir has adopted (every
+        relocation site is then written anew for the new addresses)."""
         obj = mod.object
         adopted = {i for g in obj.groups if g.signature in signatures for i in g.sections}
         if any(obj.section(i).tls for i in adopted if i in mod.exclude):
@@ -850,13 +858,18 @@ class Jit:
                 for i in g.sections:
                     sec = keeper.object.section(i)
                     mine = theirs.get(sec.name)
-                    if mine is not None and obj.section(mine).size == sec.size:
+                    # Only writable data carries over: the two copies of a group's code
+                    # or constants may come from different compilers or flags (a
+                    # program's static code, libc++'s PIC), same signature, other bytes.
+                    if (mine is not None and "w" in sec.perms and self._keeps_writes
+                            and obj.section(mine).size == sec.size):
                         contents[mine] = self.process.read(keeper.layout.address(i), sec.size)
-        image, bindings, pending = self._link(mod, obj, new, exclude, mod.defer, contents)
-        self.symbols.adopt(mod, obj, image.symbols, exclude, signatures)
-        undo(setattr, mod, "exclude", mod.exclude)
-        mod.exclude = exclude
-        self._move(mod, new, image, bindings, pending, undo)
+        self.symbols.adopt(mod, obj, _link.definitions(obj, new, exclude)[0], exclude, signatures)
+        # Hold the adopted sections' pages now, so the next heir's layout avoids them.
+        self._reserve(mod, new)
+        undo(self._reserve, mod, mod.layout)
+        undo(self.space.release, mod)
+        return mod, new, exclude, contents
 
     def _move(self, mod: Module, new: _layout.Layout, image: _link.Image, bindings, pending, undo: _Undo) -> None:
         """Put `mod`'s pages where `new` says, holding `image`; undone exactly on failure."""
@@ -897,10 +910,23 @@ class Jit:
             self._rewrite(others, undo)
         return new
 
+    @property
+    def _keeps_writes(self) -> bool:
+        """Whether what the program wrote in a module's data outlives a call: yes
+        with the host runtime (calls share one process), no with a runtime whose
+        every run is a fresh process (musl's: its data must relink as loaded,
+        not as the last run left it, or the next run starts from that state)."""
+        return not getattr(self.runtime, "fresh_process", False)
+
     def _contents(self, mod: Module) -> Dict[object, bytes]:
+        """The bytes a relink starts from: each section as it is now in memory
+        (a remap or relink keeps what the program wrote), writable ones only
+        when `_keeps_writes`."""
+        keep = self._keeps_writes
         out: Dict[object, bytes] = {s.index: self.process.read(mod.layout.address(s.index), s.size)
-                                    for s in mod.object.sections if s.index not in mod.exclude}
-        if mod.object.common_size:
+                                    for s in mod.object.sections
+                                    if s.index not in mod.exclude and (keep or "w" not in s.perms)}
+        if mod.object.common_size and keep:
             out[_layout.COMMON] = self.process.read(mod.layout.address(_layout.COMMON), mod.object.common_size)
         return out
 
@@ -939,12 +965,13 @@ class Jit:
         + args) and envp (exactly `env`) in the remote space, constructors before,
         exit handlers and destructors after; a `rig.program.ProgramResult`
         (exit status, ordered output, how it ended).  `stdin` (musl runtime):
-        this run's standard input, and the next runs' (default: the `Jit`'s)."""
+        this run's standard input, and the next runs' (default: the `Jit`'s);
+        the host runtime's programs read none, so only empty input is allowed."""
         from . import program
         self.check_resolved()
         if self.runtime is not None:
             return self.runtime.run(args, env, program_name, entry, stdin)
-        if stdin is not None:
+        if stdin:
             raise RigError("standard input is the musl runtime's (rig.Jit(..., runtime='musl')); the host "
                            "runtime's programs have none")
         return program.run(self, args, env, program_name=program_name, entry=entry)

@@ -155,7 +155,7 @@ def check_program(jit: Jit, program, placements: Sequence[Dict[str, int]]):
         layouts = {m.name: m.layout.mapping() for m in loaded}
         try:
             jit.check_resolved()
-            result = jit.run(run.args, run.env, program_name=program.name)
+            result = jit.run(run.args, run.env, program_name=program.name, stdin=run.stdin)
         except RigError as e:
             raise PlacementMismatch(f"{program.name} on {jit.target.name} failed at {_show(layouts)}: {e}") from None
         if (result.status, result.output) != (run.status, run.output):

@@ -940,6 +940,41 @@ def test_comdat_group_kept_once(target):
         assert j.modules == []
 
 
+GROUP_TWO = """
+$two = comdat any
+define linkonce_odr i32 @two() noinline comdat($two) {
+  ret i32 2
+}
+"""
+GROUP_ONE_CALLS_TWO = """
+$one = comdat any
+define linkonce_odr i32 @one() noinline comdat($one) {
+  %t = call i32 @two()
+  %r = add i32 %t, 1
+  ret i32 %r
+}
+"""
+
+
+def test_comdat_heirs_calling_each_other(target):
+    """The keeper of two groups goes; each group passes to a different module,
+    and one heir's adopted function calls into the group the other adopts (as
+    libc++'s members do with inline functions a program also kept)."""
+    with rig.Jit(target, seed=62) as j:
+        keeper = j.load(GROUP_ONE_CALLS_TWO + GROUP_TWO + "define i32 @k() {\n  %r = call i32 @one()\n  ret i32 %r\n}\n",
+                        name="keeper.ll")
+        two = j.load(GROUP_TWO + "define i32 @b() {\n  %r = call i32 @two()\n  ret i32 %r\n}\n", name="b.ll")
+        one = j.load(GROUP_TWO + GROUP_ONE_CALLS_TWO + "define i32 @a() {\n  %r = call i32 @one()\n  ret i32 %r\n}\n",
+                     name="a.ll")
+        assert keeper.call("k") == one.call("a") == 3
+        j.unload(keeper)                # "one" passes to a.ll, "two" to b.ll (loaded before a.ll)
+        assert [m.name for m in j.modules] == ["b.ll", "a.ll"]
+        assert one.call("a") == 3 and two.call("b") == 2
+        assert j.symbols.resolve("two")[0] == two.address("two")
+        assert all(n in one.layout.names() for n in group_sections(one, "one"))
+        assert not any(n in one.layout.names() for n in group_sections(one, "two"))
+
+
 # -- 12. retargeting a foreign triple -----------------------------------------------------------------
 
 RETARGET_BODY = r"""

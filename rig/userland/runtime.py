@@ -55,6 +55,9 @@ class MuslRuntime:
     """musl's libc and the kernel for one `Jit`."""
 
     name = "musl"
+    #: Each run is a fresh process image: data written in one run is gone at the next
+    #: (relinks start from the linked bytes, not from memory; `Jit._keeps_writes`).
+    fresh_process = True
 
     def __init__(self, jit, *, stdin: Union[bytes, str] = b"", mounts: Optional[Mapping[str, str]] = None,
                  seed: int = 0):

@@ -96,6 +96,41 @@ def test_a_cpp_source_throws_and_catches_with_destructors(thrower, target):
     assert results == {(3, THROWER_OUT, "exit")}
 
 
+RELOADED = r"""
+#include <iostream>
+#include <stdexcept>
+#include <string>
+int main() {
+    std::string word;
+    int n = 0;
+    while (std::cin >> word) ++n;
+    std::cout << n << " words\n";
+    try { std::string("abc").at(7); } catch (const std::out_of_range &) { std::cout << "out_of_range\n"; }
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_a_program_loaded_again_runs_as_the_first_time(tmp_path, target):
+    """Unloading a C++ program hands its COMDAT groups (libc++'s inline functions,
+    here basic_string's __throw_out_of_range) to the libc++ members that also
+    define them, which are relinked.  The next load of the program must run as
+    the first did: the heirs run their own code (the program's static copy and
+    libc++'s PIC one differ byte for byte), and their data starts as linked, not
+    as the last run left it (std::cin at end of file)."""
+    src = tmp_path / "reloaded.cpp"
+    src.write_text(RELOADED)
+    with rig.Jit(target, seed=9, reloc="static", runtime="musl", stdin=b"one two\nthree\n") as jit:
+        outputs = []
+        for _ in range(3):
+            mod = jit.load(src)
+            result = jit.run()
+            outputs.append((result.status, result.output))
+            jit.unload(mod)
+    assert outputs == [(0, ((1, b"3 words\nout_of_range\n"),))] * 3, outputs
+
+
 def test_a_c_program_never_builds_the_cpp_runtime(tmp_path):
     src = tmp_path / "c.c"
     src.write_text("#include <stdio.h>\nint main(void) { puts(\"c\"); return 0; }\n")
