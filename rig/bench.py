@@ -381,3 +381,68 @@ def profile(target: str, program: Optional[BenchProgram] = None, trials: int = 5
     profiler.stop()
     jit.close()
     return profiler.output_text(unicode=True, color=False, show_all=False)
+
+
+def compile_overhead(targets: Optional[List[str]] = None, directory="corpus", repeats: int = 3) -> Dict[str, object]:
+    """What compiling in the worker process (`rig.worker`) costs next to compiling
+    in this process, as `rig.compile` did before the worker.
+
+    One round compiles every ``directory/*.ll`` for every target in `targets`
+    (default: all four) through `rig.compile.compile_source`, with cold caches:
+    a new empty ``RIG_CACHE_DIR`` and the in-memory cache cleared.  A worker
+    round starts with no worker, so its start-up is counted.  `repeats` rounds
+    of each way, alternated; the result holds the median seconds
+    ("in_process_seconds", "worker_seconds"), ``worker / in-process - 1``
+    ("overhead"), the compiles per round and those that failed ("compiles",
+    "failures"), and the workers started.  Not part of `run`'s table.
+    """
+    import os
+    import tempfile
+    from . import TARGETS, compile as _compile, worker as _worker
+    from targets import get
+    names = list(targets) if targets else list(TARGETS)
+    sources = [(p.name, p.read_bytes()) for p in sorted(Path(directory).glob("*.ll"))]
+    if not sources:
+        raise BenchError(f"{directory}: no .ll files to compile")
+
+    def one_round(in_process: bool) -> tuple:
+        saved_env, saved_flag = os.environ.get("RIG_CACHE_DIR"), _compile._IN_PROCESS
+        failures = 0
+        with tempfile.TemporaryDirectory(prefix="rig-bench-cache-") as tmp:
+            os.environ["RIG_CACHE_DIR"] = tmp
+            _compile._memory.clear()
+            _compile._IN_PROCESS = in_process
+            if not in_process:
+                _worker.shutdown()             # cold: the worker's start-up is part of the cost
+            try:
+                t0 = time.perf_counter()
+                for t in names:
+                    target = get(t)
+                    for name, data in sources:
+                        try:
+                            _compile.compile_source(data, target, _compile.Options(), name)
+                        except RigError:
+                            failures += 1
+                elapsed = time.perf_counter() - t0
+            finally:
+                _compile._IN_PROCESS = saved_flag
+                _compile._memory.clear()
+                if saved_env is None:
+                    os.environ.pop("RIG_CACHE_DIR", None)
+                else:
+                    os.environ["RIG_CACHE_DIR"] = saved_env
+        return elapsed, failures
+
+    inside, outside, failures = [], [], 0
+    started = 0
+    for _ in range(max(1, repeats)):
+        seconds, failed = one_round(True)
+        inside.append(seconds)
+        seconds, failed_w = one_round(False)
+        outside.append(seconds)
+        started += _worker.pool().started
+        failures = max(failures, failed, failed_w)
+    a, b = statistics.median(inside), statistics.median(outside)
+    return {"targets": names, "files": len(sources), "compiles": len(sources) * len(names),
+            "failures": failures, "in_process_seconds": a, "worker_seconds": b, "overhead": b / a - 1,
+            "in_process_rounds": inside, "worker_rounds": outside, "workers_started": started}

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import dataclasses
 import json
+import os
 import sys
+import traceback
 from importlib import resources
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -32,8 +35,19 @@ def _relocs(text: str) -> List[str]:
     return ["static", "pic"] if text == "both" else [text]
 
 
+def _load(path: str) -> Program:
+    """`corpus.load` for any bytes: a header is text, but IR may hold bytes that are
+    not UTF-8 (in a comment, a string or a quoted name), so the header is read with
+    them replaced and the program keeps its own bytes for the compiler."""
+    try:
+        return corpus.load(path)
+    except UnicodeDecodeError:
+        raw = Path(path).read_bytes()
+        return dataclasses.replace(corpus.parse_header(raw.decode("utf-8", "replace"), Path(path)), source=raw)
+
+
 def _program(path: str, entry: Optional[str], args: List[str], signature: Optional[str] = None) -> Program:
-    prog = corpus.load(path) if path.endswith(corpus.SOURCE_SUFFIXES) else Program(Path(path), "", ())
+    prog = _load(path) if path.endswith(corpus.SOURCE_SUFFIXES) else Program(Path(path), "", ())
     if not prog.source:
         try:
             prog = Program(Path(path), "", (), source=Path(path).read_bytes())
@@ -60,7 +74,7 @@ def cmd_run(ns) -> int:
     program (a STATUS header, or a file with no CALL lines and no --entry) runs
     its main like a process and exits with its status."""
     if not ns.entry:
-        whole = corpus.load(ns.program) if ns.program.endswith(corpus.SOURCE_SUFFIXES) else None
+        whole = _load(ns.program) if ns.program.endswith(corpus.SOURCE_SUFFIXES) else None
         if whole is None or not whole.calls:
             return _run_whole(ns, whole if whole is not None else Program(Path(ns.program), "", ()))
     if ns.argv or ns.env or ns.extra_module or ns.extra_object or ns.extra_archive or ns.expect_stdout:
@@ -90,6 +104,7 @@ def cmd_run(ns) -> int:
 
 
 DISAGREE_STATUS = 70        #: `rig run`'s exit status when runs disagree or miss what was stated (EX_SOFTWARE)
+INTERNAL_ERROR_STATUS = 2   #: a bug in rig itself is an error like any other (told apart by its message)
 
 
 def _env(pairs: List[str]) -> List[tuple]:
@@ -142,17 +157,25 @@ def _run_whole(ns, prog: Program) -> int:
     if not ns.json:
         _notes(ns, notes)
     trials = []
+    # The first run's output goes to the terminal as the program writes it (a long or
+    # crashing program shows its progress); the other runs are compared with it.  Not
+    # when there is an expected output to compare with (the header's, --expect-stdout):
+    # a run that misses it prints the report alone, as `diff` would.
+    stream = None if ns.json or ns.expect_stdout or expected is not None else _stream_output
     for target in names:
         if target not in prog.targets:
             continue
         for reloc in (_relocs(ns.reloc) if ns.reloc else prog.relocs):
+            if any(t.streamed for t in trials):
+                stream = None
             trials.extend(runner.run_program(sources, target, args=args, env=env, placements=ns.placements,
                                              seed=ns.seed, reloc=reloc, opt=ns.opt, expected=expected,
                                              program_name=prog.path.name, cflags=ns.cflag,
                                              code_model=ns.code_model or prog.code_model,
                                              archives=archives, runtime=ns.runtime or prog.runtime,
                                              stdin=_stdin(ns) if ns.stdin or not run else run.stdin,
-                                             mounts=_mounts(ns.mount) or prog.mounts))
+                                             mounts=_mounts(ns.mount) or prog.mounts,
+                                             stream=stream))
     problems = runner.program_disagreements(trials)
     failed = [t for t in trials if not t.ok]
     first = next((t.result for t in trials if t.result is not None), None)
@@ -186,11 +209,11 @@ def _run_whole(ns, prog: Program) -> int:
     if not good:
         _report_whole(err, prog, trials, failed, problems)
         return DISAGREE_STATUS
-    for stream, data in first.output:            # the program's own output, in the order it wrote it
-        out = sys.stdout if stream == 1 else sys.stderr
-        out.flush()
-        out.buffer.write(data)
-        out.flush()
+    shown = _first_run(trials)
+    if not shown.streamed:                       # the program's own output, in the order it wrote it
+        for stream_no, data in first.output:
+            _stream_output(stream_no, data)
+    _print_fault(err, shown)
     if not ns.quiet:
         targets = sorted({t.target for t in trials}, key=ALL_TARGETS.index)
         for target in targets:
@@ -200,6 +223,38 @@ def _run_whole(ns, prog: Program) -> int:
                       f"{mine[0].result.summary()}[/dim]")
         err.print(f"[dim]rig: {prog.path.name}: all {len(trials)} runs agree[/dim]")
     return first.status
+
+
+def _stream_output(stream: int, data: bytes) -> None:
+    """Write the program's bytes to the rig's own stdout (1) or stderr (2), now."""
+    out = sys.stdout if stream == 1 else sys.stderr
+    other = sys.stderr if stream == 1 else sys.stdout
+    other.flush()                 # the two streams interleave as the program wrote them
+    out.flush()
+    out.buffer.write(data)
+    out.flush()
+
+
+def _first_run(trials):
+    """The first trial that ran the program to an end (the one whose output is shown)."""
+    return next((t for t in trials if t.result is not None), None)
+
+
+def _print_fault(err, trial) -> None:
+    """A killed program's place, as a debugger shows it (on stderr, even with -q:
+    the shell says "Segmentation fault" too)."""
+    if trial is None or trial.result is None or trial.result.ended not in ("fault", "limit"):
+        return
+    r = trial.result
+    head = f"rig: {trial.target}/{trial.reloc} placement {trial.index}: {r.summary()}"
+    place = trial.fault
+    if place is None:
+        err.print(head + (f": {r.error.strip().splitlines()[0]}" if r.error.strip() else ""), markup=False)
+        return
+    lines = place.lines()
+    err.print(f"{head}: {lines[0]}", markup=False)
+    for line in lines[1:]:
+        err.print(f"rig:   {line}", markup=False)
 
 
 def _notes(ns, notes: List[str]) -> None:
@@ -216,6 +271,9 @@ def _console_err():
 
 
 def _report_whole(con, prog: Program, trials, failed, problems) -> None:
+    """Why the runs of a whole program do not count as one: each failing run (its
+    error, or its status and output against the stated ones, and where a fault
+    was), then the disagreements, with the place of each kind of end once."""
     con.print(f"[bold red]rig: {prog.path}: the runs do not all give what they must[/bold red]")
     said = set()
     for t in failed[:8]:
@@ -237,10 +295,19 @@ def _report_whole(con, prog: Program, trials, failed, problems) -> None:
         con.print("    " + "; ".join(f"{m}: " + " ".join(f"{k}={v:#x}" for k, v in lay.items())
                                      for m, lay in own.items())
                   + (f"; and {members} archive members (--json lists them)" if members else ""))
+        if t.fault is not None:
+            con.print("\n".join(f"    {line}" for line in t.fault.lines()), markup=False)
     if len(failed) > 8:
         con.print(f"  ... and {len(failed) - 8} more failing runs")
     for p in problems:
         con.print(f"  [red]DISAGREE[/red] {p}")
+    # Where each different kind of end happened, once (a disagreement names only the statuses).
+    shown = {t.result.summary() for t in failed[:8] if t.result is not None and t.fault is not None}
+    for t in trials:
+        if problems and t.fault is not None and t.result.summary() not in shown:
+            shown.add(t.result.summary())
+            con.print(f"  {t.target}/{t.reloc} placement {t.index}: {t.result.summary()}: "
+                      + "\n    ".join(t.fault.lines()), markup=False)
 
 
 def _print_run(prog: Program, trials, problems, placements: int) -> None:
@@ -343,9 +410,14 @@ def cmd_relocs(ns) -> int:
 
 
 def cmd_fuzz(ns) -> int:
-    """rig fuzz: the placement properties as a campaign, with coverage per target."""
+    """rig fuzz: the placement properties as a campaign, with coverage per target
+    (--malformed: the hostile-input campaign instead)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from .fuzz import campaign
+    if ns.malformed:
+        return _fuzz_malformed(ns)
+    if ns.count is not None or ns.save is not None or ns.jobs is not None:
+        raise RigError("--count, --save and --jobs are for the malformed-input campaign: add --malformed")
     names = _targets(ns.target)
     total = None if ns.minutes else ns.examples
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -373,6 +445,69 @@ def cmd_fuzz(ns) -> int:
         for f in r.failures:
             con.print(f"[red]{r.target}[/red]: {f}")
     return 1 if failed else 0
+
+
+def _fuzz_malformed(ns) -> int:
+    """rig fuzz --malformed: hostile inputs for each target, each in a sandboxed child;
+    a table of what came out; status 1 on any non-RigError, unusable Jit, hang or crash."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from . import malformed
+    names = _targets(ns.target)
+    ns.count = 1000 if ns.count is None else ns.count
+    ns.jobs = (os.cpu_count() or 1) if ns.jobs is None else ns.jobs
+    ns.save = malformed.DEFAULT_SAVE if ns.save is None else ns.save
+    if ns.count < 1:
+        raise RigError(f"--count must be at least 1, not {ns.count}")
+    if ns.jobs < 1:
+        raise RigError(f"--jobs must be at least 1, not {ns.jobs}")
+    shares = [ns.count // len(names) + (1 if k < ns.count % len(names) else 0) for k in range(len(names))]
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  disable=ns.json, transient=True) as progress:
+        tasks = {n: progress.add_task(n, total=share) for n, share in zip(names, shares)}
+        report = malformed.campaign(names, ns.count, ns.seed, save=ns.save or None, jobs=ns.jobs,
+                                    tick=lambda t: progress.advance(tasks[t]))
+    if ns.json:
+        print(json.dumps(report.as_dict(), indent=2))
+        return 0 if report.ok else 1
+    from rich import box
+    from rich.table import Table
+    con = _console()
+    con.print(f"[bold]malformed inputs[/bold]: {report.inputs:,} in {report.seconds:.0f} s, seed {report.seed}, "
+              f"{report.children} child processes")
+
+    def red(n) -> str:
+        return f"[red]{n}[/red]" if n else "0"
+    for t in report.targets:          # a table per target: two columns fit any terminal
+        table = Table(title=f"{t.target}: {t.inputs:,} inputs ("
+                            + ", ".join(f"{k} {v:,}" for k, v in t.kinds.most_common()) + ")",
+                      title_justify="left", show_header=False, box=box.SIMPLE)
+        table.add_column("what", no_wrap=True)
+        table.add_column("count", overflow="fold")
+        table.add_row("loaded and ran", f"{t.loaded:,}")
+        table.add_row("refused by a RigError", f"{t.rejected:,}")
+        table.add_row("RigErrors by class", ", ".join(f"{k} {v:,}" for k, v in t.rig_errors.most_common()) or "-")
+        table.add_row("non-RigError exceptions", red(", ".join(f"{k} {v}" for k, v in t.exceptions.most_common())))
+        table.add_row("Jit unusable afterwards", red(t.unusable))
+        table.add_row("hangs", red(t.hangs))
+        table.add_row("crashes", red(t.crashes))
+        table.add_row("compile worker crashes", f"{t.worker_crashes:,} (each a CompileError)")
+        table.add_row("peak RSS", f"{t.peak_rss / (1 << 20):.0f} MiB")
+        con.print(table)
+    for t in report.targets:
+        for f in t.findings:
+            con.print(f"[red]{t.target}[/red] input {f.index} ({f.kind}: {f.how}): {f.status}: "
+                      f"{f.exception}: {f.message.splitlines()[0] if f.message else ''}"
+                      + (f" [dim](saved: {f.saved})[/dim]" if f.saved else "")
+                      + ("" if f.alone is None else " [dim](happens again alone)[/dim]" if f.alone
+                         else " [dim](not alone: its batch is saved)[/dim]"), markup=True, highlight=False)
+    if report.ok:
+        con.print(f"[green]only RigErrors from {report.inputs:,} inputs, and every Jit ran good code after "
+                  f"each[/green]")
+    else:
+        con.print(f"replay one: python -m rig.malformed replay FILE --target T; "
+                  f"the campaign again: rig fuzz --malformed --seed {report.seed} --count {ns.count} "
+                  f"--target {ns.target}")
+    return 0 if report.ok else 1
 
 
 def cmd_bench(ns) -> int:
@@ -548,6 +683,16 @@ def build_parser() -> argparse.ArgumentParser:
     fz.add_argument("--runtime", choices=("host", "musl", "any"), default="host",
                     help="the corpus programs to draw, by the C runtime they need (default host; musl: the "
                          "standard-C and C++ corpora, whole programs with libc kept loaded)")
+    fz.add_argument("--malformed", action="store_true",
+                    help="the hostile-input campaign instead: mutated objects, IR, bitcode and random bytes "
+                         "must raise only RigErrors and leave the Jit usable")
+    fz.add_argument("--count", type=int,
+                    help="--malformed: inputs in all, split evenly over the targets (default 1000)")
+    fz.add_argument("--save", metavar="DIR",
+                    help="--malformed: where inputs that break the rule are saved (default .rig-malformed; "
+                         "'' for nowhere)")
+    fz.add_argument("--jobs", type=int,
+                    help="--malformed: child processes checking inputs at once (default: the CPUs)")
     fz.add_argument("--json", action="store_true")
     fz.set_defaults(fn=cmd_fuzz)
     b = sub.add_parser("bench", help="what a trial costs, against the emulator's own floor")
@@ -587,6 +732,19 @@ def main(argv: Optional[List[str]] = None) -> int:
     except RigError as e:
         print(f"rig: error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("rig: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:            # `rig ... | head`: the reader left; nothing more to say
+        return 141
+    except Exception as e:  # noqa: BLE001 - the last line of defence: a message, never a traceback
+        if os.environ.get("RIG_TRACEBACK"):
+            raise
+        where = traceback.extract_tb(e.__traceback__)[-1]
+        print(f"rig: internal error: {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno} "
+              f"in {where.name}; this is a bug in rig, not in your input: please report it, with the "
+              f"traceback RIG_TRACEBACK=1 prints)", file=sys.stderr)
+        return INTERNAL_ERROR_STATUS
 
 
 if __name__ == "__main__":

@@ -6,6 +6,14 @@ an ELF object is taken as it is.  The IR's own `target triple` / `target datalay
 are replaced by the target's (IR written for one machine usually names it).
 Results are cached by content hash + target + options, in memory and on disk
 (``$RIG_CACHE_DIR``, default ``~/.cache/rig``), so a source is compiled once.
+
+LLVM runs in a worker process (`rig.worker`): llvmlite's LLVM aborts the
+process it runs in on a fatal error or a failed assertion, and an input must
+not be able to end the rig.  A cache hit never starts or asks the worker.
+The disk cache is written atomically (a temporary file renamed into place),
+never holds an object above `Limits.cache_object_size`, and the first use of a
+cache directory in a process removes temporary files that writers killed
+mid-write left behind.
 """
 from __future__ import annotations
 
@@ -13,6 +21,7 @@ import hashlib
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Tuple, Union
@@ -21,7 +30,10 @@ from targets.base import Target
 
 from ._cache import LRU
 from . import toolchain
+from . import worker as _worker
 from .errors import CompileError
+from .limits import DEFAULT, Limits
+from .worker.server import TARGET_LINE as _TRIPLE
 
 RELOC_MODELS = ("static", "pic")
 CODE_MODELS = ("tiny", "small", "kernel", "medium", "large")
@@ -65,6 +77,12 @@ _llvm_lock = threading.Lock()
 _memory = LRU(512)
 #: Part of every cache key: bump it when what `_emit` produces changes.
 _CACHE_VERSION = "rig-compile-4"
+#: Compile in this process instead of the worker: only for `rig.bench.compile_overhead`'s
+#: comparison (an input that makes LLVM abort ends the process).
+_IN_PROCESS = False
+#: A `*.tmp` file in the cache older than this is a killed writer's leftover.
+STALE_TMP_SECONDS = 300
+_swept: set = set()
 
 
 def _llvm():
@@ -95,9 +113,6 @@ def _key(data: bytes, target: Target, opts: Options) -> str:
     return h.hexdigest()
 
 
-_TRIPLE = re.compile(rb'^\s*target\s+(triple|datalayout)\s*=\s*"[^"]*"\s*$', re.M)
-
-
 def strip_target(ir: str) -> str:
     """IR text without its `target triple` and `target datalayout` lines (they
     name the machine it was written for; the compiler names the one it builds for)."""
@@ -110,15 +125,23 @@ def retargeted(data: bytes, target: Target) -> List[str]:
     (empty when the IR names none, or names this target's own)."""
     kind = source_kind(data)
     if kind == "ir":
-        found = {m.group(1).decode(): re.search(rb'"([^"]*)"', m.group(0)).group(1).decode()
+        # (a triple that is not UTF-8 is shown with replacement characters, not an error)
+        found = {m.group(1).decode(): re.search(rb'"([^"]*)"', m.group(0)).group(1).decode("utf-8", "replace")
                  for m in _TRIPLE.finditer(data)}
     elif kind == "bitcode":
+        # In this process: called after `compile_source`, so the worker has already
+        # parsed these bytes without dying (the reader is deterministic).
         llvm = _llvm()
         try:
             module = llvm.parse_bitcode(data)
         except RuntimeError:
             return []
-        found = {"triple": module.triple, "datalayout": module.data_layout}
+        found = {}
+        for key in ("triple", "data_layout"):
+            try:
+                found[key.replace("_", "")] = getattr(module, key)
+            except UnicodeDecodeError:       # llvmlite decodes strictly: a damaged string
+                found[key.replace("_", "")] = "(not UTF-8)"
     else:
         return []
     notes = []
@@ -132,9 +155,13 @@ def retargeted(data: bytes, target: Target) -> List[str]:
 
 
 def compile_source(data: Union[str, bytes], target: Target, opts: Options = Options(),
-                   name: str = "<source>") -> bytes:
-    """ELF relocatable bytes for `data` (IR text, bitcode or an ELF object)."""
+                   name: str = "<source>", limits: Optional[Limits] = None) -> bytes:
+    """ELF relocatable bytes for `data` (IR text, bitcode or an ELF object).
+
+    `limits` (default `rig.limits.DEFAULT`) bound the compile worker's memory
+    and time and the object's size, and say which objects the disk cache keeps."""
     opts.check()
+    limits = limits if limits is not None else DEFAULT
     if isinstance(data, str):
         data = data.encode()
     kind = source_kind(data)
@@ -156,9 +183,9 @@ def compile_source(data: Union[str, bytes], target: Target, opts: Options = Opti
     if kind == "toolchain":
         obj = toolchain.build(data, name, target, opts.reloc, opts.code_model, opts.opt, opts.cflags)
     else:
-        obj = _emit(data, kind, target, opts, name)
+        obj = _emit(data, kind, target, opts, name, limits)
     _memory[key] = obj
-    if path is not None:
+    if path is not None and len(obj) <= limits.cache_object_size:
         store(path, obj)
     return obj
 
@@ -167,6 +194,7 @@ def read_cached(path: Optional[Path]) -> Optional[bytes]:
     """A disk-cache file's bytes, or None (no file, or no cache)."""
     if path is None:
         return None
+    _sweep(path.parent)
     try:
         return path.read_bytes()
     except OSError:
@@ -175,34 +203,80 @@ def read_cached(path: Optional[Path]) -> Optional[bytes]:
 
 def store(path: Path, data: bytes) -> None:
     """Write a disk-cache file atomically (a concurrent reader sees all or nothing)."""
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        _sweep(path.parent)
+        # pid and thread: two writers of the same key never share a temporary file
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, path)
+        tmp = None
     except OSError:
         pass    # the cache is an optimisation: a read-only home must not fail a run
+    finally:
+        if tmp is not None:      # a full disk: no half-written file stays behind
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
 
 
-def _emit(data: bytes, kind: str, target: Target, opts: Options, name: str) -> bytes:
+def _sweep(directory: Path) -> None:
+    """Once per directory and process: remove the `*.tmp` files that writers killed
+    between write and rename left (older than `STALE_TMP_SECONDS`, so a live
+    writer's file is never taken)."""
+    if directory in _swept:
+        return
+    _swept.add(directory)
+    cutoff = time.time() - STALE_TMP_SECONDS
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.endswith(".tmp"):
+                    try:
+                        if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                            os.unlink(entry.path)
+                    except OSError:
+                        pass         # another process swept it first
+    except OSError:
+        pass
+
+
+def _emit(data: bytes, kind: str, target: Target, opts: Options, name: str,
+          limits: Limits = DEFAULT) -> bytes:
+    _check_ir(data, kind, name)
+    _check_code_model(opts)
+    if _IN_PROCESS:
+        return _emit_in_process(data, kind, target, opts, name)
+    return _worker.compile_ir(data, kind, target, opts, name, limits)
+
+
+def _check_ir(data: bytes, kind: str, name: str) -> None:
+    if kind == "ir" and b"\0" in data:
+        # LLVM would stop reading at the NUL and accept an empty module.
+        raise CompileError(f"{name}: neither an ELF object, LLVM bitcode nor LLVM IR text "
+                           f"(binary data starting {data[:8]!r})")
+
+
+def _check_code_model(opts: Options) -> None:
+    from llvmlite.binding.targets import CODEMODEL
+    if opts.code_model not in CODEMODEL:
+        # llvmlite 0.50 knows no "tiny"; such objects come from clang (-mcmodel=tiny)
+        # and are still placed by the memory manager with the model's reach.
+        raise CompileError(f"llvmlite cannot compile for code model {opts.code_model!r} "
+                           f"(it offers {', '.join(m for m in CODEMODEL if m in CODE_MODELS)}); "
+                           f"build the object with clang and load the .o with code_model={opts.code_model!r}")
+
+
+def _emit_in_process(data: bytes, kind: str, target: Target, opts: Options, name: str) -> bytes:
+    """What `_emit` did before the worker, in this process: kept only so
+    `rig.bench.compile_overhead` can measure what the worker costs.  An input
+    that makes LLVM abort ends this process."""
     llvm = _llvm()
     if kind == "ir":
-        if b"\0" in data:
-            # LLVM would stop reading at the NUL and accept an empty module.
-            raise CompileError(f"{name}: neither an ELF object, LLVM bitcode nor LLVM IR text "
-                               f"(binary data starting {data[:8]!r})")
-        text = data.decode("utf-8", errors="replace")
-        if re.search(r"^\s*module\s+asm\b", text, re.M) or "asm sideeffect" in text or " asm " in text:
-            # llvmlite has only the host's asm parser; for other targets LLVM
-            # aborts the whole Python process instead of raising.
-            raise CompileError(f"{name}: inline or module assembly is not supported through llvmlite "
-                               f"(LLVM would abort the process); assemble it to an object first")
-        # The target's datalayout must be known while parsing: the parser gives
-        # every load and store without `align` the ABI alignment of the layout it
-        # sees, and an 8-byte pointer alignment left over from a default layout
-        # lets the optimiser prove 4-byte-pointer code unreachable on ARM.
         machine = _machine(llvm, target, opts)
-        header = f'target datalayout = "{machine.target_data}" target triple = "{target.triple}" '
+        header = f'target datalayout = "{machine.target_data}"\ntarget triple = "{target.triple}"\n'
         text = header + _TRIPLE.sub(b"", data).decode("utf-8", errors="replace")
         try:
             module = llvm.parse_assembly(text)
@@ -227,13 +301,7 @@ def _emit(data: bytes, kind: str, target: Target, opts: Options, name: str) -> b
 
 
 def _machine(llvm, target: Target, opts: Options):
-    from llvmlite.binding.targets import CODEMODEL
-    if opts.code_model not in CODEMODEL:
-        # llvmlite 0.50 knows no "tiny"; such objects come from clang (-mcmodel=tiny)
-        # and are still placed by the memory manager with the model's reach.
-        raise CompileError(f"llvmlite cannot compile for code model {opts.code_model!r} "
-                           f"(it offers {', '.join(m for m in CODEMODEL if m in CODE_MODELS)}); "
-                           f"build the object with clang and load the .o with code_model={opts.code_model!r}")
+    _check_code_model(opts)
     try:
         return llvm.Target.from_triple(target.triple).create_target_machine(
             reloc=opts.reloc, codemodel=opts.code_model, opt=opts.opt)

@@ -251,7 +251,7 @@ def parse_header(text: str, path: Path = Path("<program>")) -> Program:
         run = Run(args, env, status, join_output(output), tuple(extra), bytes(stdin), tuple(mounts))
     elif loose:
         raise CorpusError(f"{loose}: STDOUT/STDERR must follow a CALL, or the file needs a STATUS line")
-    return Program(path, description, tuple(calls), relocs, targets, text.encode(), tuple(sigs), nolld, run,
+    return Program(path, description, tuple(calls), relocs, targets, text.encode("utf-8", "surrogateescape"), tuple(sigs), nolld, run,
                    runtime, code_model)
 
 
@@ -266,7 +266,8 @@ def load(path) -> Program:
     """Read and parse one corpus file."""
     path = Path(path)
     try:
-        text = path.read_text()
+        # LLVM takes any bytes in a comment: so does the header reader (kept as they are)
+        text = path.read_bytes().decode("utf-8", "surrogateescape")
     except OSError as e:
         raise CorpusError(f"cannot read {path}: {e.strerror}") from None
     return parse_header(text, path)

@@ -210,7 +210,8 @@ class Module:
     def _symbols_by_address(self):
         if self._sorted is None:
             syms = {**self.image.locals, **self.image.symbols}
-            self._sorted = sorted((a, n) for n, (a, _) in syms.items())
+            mapping = self.jit.target.is_mapping_symbol
+            self._sorted = sorted((a, n) for n, (a, _) in syms.items() if not mapping(n))
             self._addrs = [a for a, _ in self._sorted]
         return self._sorted, self._addrs
 
@@ -311,7 +312,8 @@ class Jit:
         #: what an input or the guest may make the rig spend (`rig.limits`)
         self.limits = limits if limits is not None else _limits.DEFAULT
         self.space = _layout.AddressSpace(*self.target.address_space)
-        self.process = Process(self.target, self.space, stack_size=stack_size, heap_size=heap_size)
+        self.process = Process(self.target, self.space, stack_size=stack_size, heap_size=heap_size,
+                               limits=self.limits)
         self.process.describe = self.symbolize
         self.host: Dict[str, HostFunction] = dict(default_functions())
         self.tls = StaticTls(self.target, self.space, self.process)   #: the thread's TLS block (made on first use)
@@ -489,6 +491,8 @@ class Jit:
     def _load(self, undo: _Undo, source, name, reloc, code_model, opt, placement, seed, defer,
               cflags: Sequence[str] = ()) -> Module:
         name, opts, obj, sigs = self._prepare(source, name, reloc, code_model, opt, cflags)
+        # The parse is shared between Jits (cached by content): this Jit's own limits hold too.
+        objfile.check_limits(obj, self.limits)
         exclude = self.symbols.dropped(obj)
         policy = self.placement if placement is None else placement
         lay = self._place(obj, policy, opts.code_model, seed, exclude=exclude)
@@ -646,7 +650,7 @@ class Jit:
                                 self.options.opt if opt is None else opt,
                                 self.options.cflags + tuple(cflags) + own_dir).check()
         kind = _compile.source_kind(data)
-        obj_bytes = _compile.compile_source(data, self.target, opts, name)
+        obj_bytes = _compile.compile_source(data, self.target, opts, name, self.limits)
         obj = self._parse(obj_bytes, name)
         sigs = {}
         if name.endswith(toolchain.SUFFIXES) and kind != "object":
@@ -682,10 +686,10 @@ class Jit:
         own_table = not getattr(self.target.relocations, "mutated", False)     # see rig.mutants
         path = cache / f"{digest}.{self.target.name}.parsed" if cache is not None and own_table else None
         cached = _compile.read_cached(path)
-        obj = objfile.loads(cached, self.target, name) if cached is not None else None
+        obj = objfile.loads(cached, self.target, name, self.limits) if cached is not None else None
         if obj is not None:
             return obj
-        obj = objfile.parse(data, self.target, name)
+        obj = objfile.parse(data, self.target, name, self.limits)
         if path is not None:
             _compile.store(path, objfile.dumps(obj))
         return obj

@@ -15,7 +15,7 @@ import bisect
 import random as _random
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from targets.base import GOT_ENTRY_WORDS, Expr, Target
 
@@ -374,24 +374,26 @@ def external_reach(obj: ObjectFile) -> Tuple[Optional[int], Tuple[str, ...]]:
 
 def random_placement(items: List[Item], space: AddressSpace, window: int, rng: _random.Random,
                      tries: int = 64, limit: Optional[int] = None, floor: Optional[int] = None,
-                     compact: bool = False) -> List[Placement]:
+                     compact: bool = False, why: Optional[Callable[[], List[str]]] = None) -> List[Placement]:
     """Random order, random gaps, random bases (multiples of each item's
     alignment, not only of pages), all inside one `window` (the code model's
     reach) that lies in [floor, limit).  `compact`: items of one permission
     together and gaps under a page, as a linker lays out one input file, so a
     module of a thousand sections takes a few page runs, not a thousand (each
     page run is an emulator region, and the emulator's cost of mapping grows
-    with the square of their number)."""
+    with the square of their number).  `why()` says where `limit`, `floor` and
+    `window` came from, for the message when no placement fits."""
     top = min(space.hi, limit or space.hi)
     lo = max(space.lo, page_up(floor)) if floor is not None else space.lo
     if top - lo < PAGE:
-        raise PlacementError(f"no room between {lo:#x} and {top:#x} for an object that must lie within reach "
-                             f"of the externals it addresses pc-relatively")
+        raise PlacementError(_no_room(lo, top, space, why))
+    reach = window
     window = min(window, top - lo)
     need = sum(i.size + i.align for i in items) + 2 * PAGE * len(items)
     if need > window:
-        raise PlacementError(f"the object needs about {need:#x} bytes, more than the code model's "
-                             f"reach of {window:#x}")
+        bound = (f"the {window:#x} bytes its code model and pc-relative fields reach" if window == reach else
+                 f"the {window:#x} bytes between {lo:#x} and {top:#x}")
+        raise PlacementError(f"the object needs about {need:#x} bytes, more than {bound}" + _because(why))
     grain = max([PAGE] + [i.align for i in items])
     for _ in range(tries):
         order = list(items)
@@ -430,6 +432,40 @@ def random_placement(items: List[Item], space: AddressSpace, window: int, rng: _
         if all(space.conflict(base + off, base + off + item.size) is None for item, off in rel if item.size):
             return [Placement(item, base + off) for item, off in rel]
     raise PlacementError(f"could not find a free random window of {window:#x} bytes after {tries} tries")
+
+
+def _because(why: Optional[Callable[[], List[str]]]) -> str:
+    reasons = why() if why is not None else []
+    return f" ({'; '.join(reasons)})" if reasons else ""
+
+
+def _no_room(lo: int, top: int, space: AddressSpace, why) -> str:
+    """The message for bounds that leave less than a page: each bound with what set it
+    (a bound below zero is an absolute field too narrow for any address; say so, not "-0xf0000")."""
+    if top <= lo:
+        upper = f"end below {top:#x}" if top > 0 else "lie below address 0"
+        return f"no address can hold the object: it must start at or above {lo:#x} and {upper}" + _because(why)
+    return (f"no room for the object: only {top - lo:#x} bytes between {lo:#x} and {top:#x}, less than a page"
+            + _because(why))
+
+
+def _absolute_bound(obj: ObjectFile, space: AddressSpace) -> str:
+    """What set `absolute_limit`: the narrowest absolute field, for a message."""
+    best = None
+    for r in obj.relocations:
+        fld = r.howto.field
+        if not r.symbol or obj.symbols[r.symbol].kind in ("abs", "undefined"):
+            continue
+        if r.howto.expr is Expr.ABS and fld is not None and fld.lo is not None and fld.hi < space.hi \
+                and (best is None or fld.hi < best[1].hi):
+            best = (r, fld)
+    if best is None:
+        return ""
+    r, fld = best
+    section = next((s.name for s in obj.sections if s.index == r.section), f"section {r.section}")
+    return (f"{r.howto.name} at {section}+{r.offset:#x} against {obj.symbols[r.symbol].name!r} in {obj.name} is an "
+            f"absolute field that holds addresses below {fld.hi:#x}, and the rig keeps {_ADDEND_ROOM:#x} of "
+            f"that for addends" + (", which leaves none" if fld.hi <= _ADDEND_ROOM else ""))
 
 
 def explicit(items: List[Item], space: AddressSpace, mapping: Mapping[str, int]) -> List[Placement]:
@@ -505,6 +541,8 @@ def make_layout(obj: ObjectFile, target: Target, space: AddressSpace, policy: st
         if reach is not None:
             window = min(window, reach)
         floor = None
+        found: List[int] = []
+        near = list(near)
         if ext_reach is not None and resolve is not None:
             found = [hit[0] for hit in map(resolve, ext_names) if hit is not None]
             if found:
@@ -513,8 +551,23 @@ def make_layout(obj: ObjectFile, target: Target, space: AddressSpace, policy: st
         for lo, hi, their_reach in near:
             floor = max(floor if floor is not None else 0, hi - their_reach)
             limit = min(limit, lo + their_reach)
+
+        def why() -> List[str]:
+            # only when placement fails: each bound with what set it
+            out = [_absolute_bound(obj, space)]
+            if found:
+                out.append(f"it addresses {', '.join(ext_names)} pc-relatively, which lie(s) in "
+                           f"[{min(found):#x}, {max(found):#x}], with fields that reach {ext_reach:#x}")
+            out += [f"a loaded module at [{lo:#x}, {hi:#x}) reaches its definitions pc-relatively within "
+                    f"{their_reach:#x}" for lo, hi, their_reach in near]
+            if reach is not None and reach < target.code_models[code_model]:
+                out.append(f"its pc-relative fields span at most {reach:#x}")
+            out.append(f"the {code_model} code model spans {target.code_models[code_model]:#x}; the address "
+                       f"space is [{space.lo:#x}, {space.hi:#x})")
+            return [s for s in out if s]
+
         placed = random_placement(items, space, window, rng or _random.Random(seed), limit=limit, floor=floor,
-                                  compact=policy == "compact")
+                                  compact=policy == "compact", why=why)
     elif policy == "packed":
         placed = packed(items, space)
     elif policy == "explicit":

@@ -27,7 +27,8 @@ class Limits:
     section_align: int = 1 << 16
     #: what one run may write to stdout and stderr together, as captured
     output: int = 64 << 20
-    #: one host-function buffer: a printf conversion's width or precision, a memset/memcpy length
+    #: the most one host function holds at once: a printf conversion's width or precision, a
+    #: string it reads (strlen's scan); memset/memcpy go through longer lengths in chunks no larger
     host_buffer: int = 64 << 20
     #: exit handlers (atexit, destructors) one exit may run
     exit_handlers: int = 100_000

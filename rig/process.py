@@ -13,7 +13,7 @@ import ctypes
 import mmap
 import time
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import unicorn
@@ -26,6 +26,7 @@ from .errors import (EmulationFault, HostFunctionError, InstructionBudgetExceede
                      RigError, SignatureError, TimeLimitExceeded)
 from .hostmem import HostPages
 from .layout import PAGE, AddressSpace, page_runs, page_up
+from .limits import DEFAULT as DEFAULT_LIMITS, Limits, exceeded
 from .runtime.heap import Heap
 from .runtime.host import HostFunction
 from .signature import Signature
@@ -34,6 +35,11 @@ from .watchdog import Watchdog
 _PROT = {"r": unicorn.UC_PROT_READ, "w": unicorn.UC_PROT_WRITE, "x": unicorn.UC_PROT_EXEC}
 SLOT = 16                      #: bytes per host-function slot
 ZERO_CHUNK = 16 << 20          #: the largest Unicorn region `map_zeroed` makes
+#: Reads larger than this check the range is mapped before Unicorn allocates the host buffer
+#: (a guest-chosen length must not cost gigabytes of host memory just to fail).
+CHECKED_READ = 16 << 20
+#: The signals a fault ends a Linux process with (their numbers are the same on every target).
+SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGKILL, SIGSEGV = 4, 5, 6, 7, 8, 9, 11
 _MEM_KIND = {
     unicorn.UC_MEM_READ_UNMAPPED: "read from unmapped memory",
     unicorn.UC_MEM_WRITE_UNMAPPED: "write to unmapped memory",
@@ -42,13 +48,31 @@ _MEM_KIND = {
     unicorn.UC_MEM_WRITE_PROT: "write to read-only memory",
     unicorn.UC_MEM_FETCH_PROT: "instruction fetch from non-executable memory",
 }
+#: Unicorn's errors that are the program's fault: (kind, the signal Linux sends).  Every memory
+#: access fault (`_MEM_KIND`) is SIGSEGV; what a CPU exception is depends on the architecture
+#: (`Target.traps`).
 _ERR_KIND = {
-    unicorn.UC_ERR_INSN_INVALID: "invalid instruction",
-    unicorn.UC_ERR_EXCEPTION: "CPU exception (trap, undefined instruction or division fault)",
-    unicorn.UC_ERR_READ_UNALIGNED: "unaligned read",
-    unicorn.UC_ERR_WRITE_UNALIGNED: "unaligned write",
-    unicorn.UC_ERR_FETCH_UNALIGNED: "unaligned instruction fetch",
+    unicorn.UC_ERR_INSN_INVALID: ("invalid instruction", SIGILL),
+    unicorn.UC_ERR_EXCEPTION: ("CPU exception (trap, undefined instruction or division fault)", SIGILL),
+    unicorn.UC_ERR_READ_UNALIGNED: ("unaligned read", SIGBUS),
+    unicorn.UC_ERR_WRITE_UNALIGNED: ("unaligned write", SIGBUS),
+    unicorn.UC_ERR_FETCH_UNALIGNED: ("unaligned instruction fetch", SIGBUS),
 }
+_FETCH = (unicorn.UC_MEM_FETCH_UNMAPPED, unicorn.UC_MEM_FETCH_PROT)
+
+
+def fault(message: str, *, kind: str, signal: int = SIGSEGV, **fields) -> EmulationFault:
+    """An `EmulationFault` that carries `signal`, the Linux signal the fault kills a process with
+    (`rig.program` turns it into the exit status 128 + signal)."""
+    e = EmulationFault(message, kind=kind, **fields)
+    e.signal = signal
+    return e
+
+
+def signal_of(e: EmulationFault) -> int:
+    """The signal a fault kills a program with: the one it carries, else SIGSEGV (a memory
+    access the process refused: a host function's read or write of unmapped memory)."""
+    return getattr(e, "signal", 0) or SIGSEGV
 
 
 def _signed(status: int) -> int:
@@ -75,14 +99,22 @@ class CallResult:
     output: Tuple[Tuple[int, bytes], ...] = ()
 
 
-@dataclass
 class _Output:
-    stdout: bytearray = field(default_factory=bytearray)
-    stderr: bytearray = field(default_factory=bytearray)
-    chunks: List[list] = field(default_factory=list)
+    """What one call or one program run wrote, in order: (stream, bytes) chunks, adjacent
+    writes to one stream merged.  Kept once (the streams are derived from the chunks) and
+    bounded by `limit`: the write that would cross it raises `LimitExceeded` ("output"),
+    which ends the run -- a guest must not be able to fill the host's memory."""
+
+    def __init__(self, limit: int = DEFAULT_LIMITS.output):
+        self.limit = limit
+        self.size = 0
+        self.chunks: List[list] = []
 
     def add(self, stream: int, data: bytes) -> None:
-        (self.stderr if stream == 2 else self.stdout).extend(data)
+        if self.size + len(data) > self.limit:
+            raise exceeded("output", self.size + len(data), self.limit,
+                           "what the program wrote to stdout and stderr in this run")
+        self.size += len(data)
         if self.chunks and self.chunks[-1][0] == stream:
             self.chunks[-1][1] += data
         else:
@@ -92,6 +124,11 @@ class _Output:
         return tuple((s, bytes(d)) for s, d in self.chunks)
 
 
+def _stream(ordered, stream: int) -> bytes:
+    # One chunk is the usual case, and b"".join of one bytes object returns that object: no copy.
+    return b"".join(d for s, d in ordered if s == stream)
+
+
 #: The C library's data objects, laid out in the process's data page.
 _FILES = {"stdin": 0, "stdout": 1, "stderr": 2}
 _FILE_SIZE = 64              # an opaque FILE: programs pass its address around, never look inside
@@ -99,12 +136,25 @@ _FILE_SIZE = 64              # an opaque FILE: programs pass its address around,
 
 class Process:
     """One Unicorn instance: memory, a stack with a guard page, a heap, host
-    functions behind trap slots, and calls under a budget."""
+    functions behind trap slots, and calls under a budget.
+
+    Bounds: a call (or a whole program's calls, `call_each`) runs under an
+    instruction budget and a deadline; host functions see the deadline
+    (`checkpoint`) and `limits` (`rig.limits.Limits`: the output captured per
+    call or run, one host buffer, the exit handlers)."""
 
     def __init__(self, target: Target, space: AddressSpace, *, stack_size: int = 1 << 20,
-                 heap_size: int = 16 << 20, host_slots: int = 1024, tcg_buffer: int = 32 << 20):
+                 heap_size: int = 16 << 20, host_slots: int = 1024, tcg_buffer: int = 32 << 20,
+                 limits: Optional[Limits] = None):
         self.target = target
         self.space = space
+        #: what the guest may make the host spend (the `Jit`'s `limits`)
+        self.limits = limits if limits is not None else DEFAULT_LIMITS
+        #: `time.monotonic()` by which the running call must end (None: no call, or no limit)
+        self.deadline: Optional[float] = None
+        self._timeout = 0.0
+        self._steps = None           # the program run `call_each` is making, if any
+        self._step_sig: Optional[Signature] = None      # the signature of its current call
         self.regs = target.registers
         self.ptr = target.pointer_size
         self.uc = unicorn.Uc(target.uc_arch, target.uc_mode)
@@ -138,8 +188,11 @@ class Process:
         space.reserve("the host functions", self.host_base, self.host_base + host_size)
         self.uc.mem_map(self.host_base, host_size, perms_bits("rx"))
         self.return_pad = self.host_base            # slot 0: where calls return to
-        self._slots: List[Optional[HostFunction]] = [None]
-        self._plans: list = [None]              # per slot: (CallPlan, its argument register ids)
+        #: slot 1: where each call of a program run returns to, for `call_each` to make the next
+        self.next_pad = self.host_base + SLOT
+        self.uc.mem_write(self.next_pad, target.host_slot)
+        self._slots: List[Optional[HostFunction]] = [None, None]
+        self._plans: list = [None, None]        # per slot: (CallPlan, its argument register ids)
         self._by_name: Dict[str, int] = {}
         self._capacity = host_slots
 
@@ -166,6 +219,7 @@ class Process:
         self.data_symbols["__dso_handle"] = self.data_base + 5 * self.ptr
         #: (function pointer, argument, takes the argument) from atexit / __cxa_atexit, in order
         self.exit_handlers: List[Tuple[int, int, bool]] = []
+        self._intno: Optional[int] = None       # the CPU exception that ended the last call, if any
 
         me = weakref.ref(self)   # hooks must not keep the process alive (memory grows otherwise)
         uc = self.uc
@@ -187,8 +241,13 @@ class Process:
                         tuple((self.regs[r], None if src == "next" else self.regs[src]) for r, src in abi.clobbers))
             if abi.insn is not None:
                 self.uc.hook_add(unicorn.UC_HOOK_INSN, lambda uc, _: me()._on_syscall(), None, 1, 0, abi.insn)
-            else:
-                self.uc.hook_add(unicorn.UC_HOOK_INTR, lambda uc, intno, _: me()._on_interrupt(intno))
+        # CPU exceptions (and the `svc` trap where that is the system call): without this hook
+        # Unicorn ends with UC_ERR_EXCEPTION and no word of which exception it was, and the signal
+        # depends on that (x86-64's division fault is SIGFPE, int3 SIGTRAP).
+        self._syscall_intno = abi.interrupt if abi is not None else None
+        self.uc.hook_add(unicorn.UC_HOOK_INTR, lambda uc, intno, _: me()._on_interrupt(intno))
+        # The CPU as it starts, to return to after an exception (see `_reset_cpu`).
+        self._clean_cpu = self.uc.context_save()
 
     # -- memory -------------------------------------------------------------
 
@@ -327,29 +386,75 @@ class Process:
             # after a call): drop those translations.
             self.uc.ctl_remove_cache(address, address + max(1, len(data)))
         except UcError:
-            raise EmulationFault(f"write of {len(data)} bytes at {address:#x}: memory not mapped",
-                                 kind="unmapped", address=address) from None
+            raise self._unmapped("write", address, len(data)) from None
 
     def read(self, address: int, size: int) -> bytes:
         """Read bytes, or `EmulationFault`."""
+        if size > CHECKED_READ:
+            self.check_range(address, size, "read")
         try:
             return bytes(self.uc.mem_read(address, size))
         except UcError:
-            raise EmulationFault(f"read of {size} bytes at {address:#x}: memory not mapped",
-                                 kind="unmapped", address=address) from None
+            raise self._unmapped("read", address, size) from None
 
-    def read_cstring(self, address: int, limit: int = 1 << 20) -> bytes:
-        """The NUL-terminated string at `address` (without the NUL)."""
+    def read_cstring(self, address: int, limit: Optional[int] = None) -> bytes:
+        """The NUL-terminated string at `address` (without the NUL).  With a `limit`, a
+        string without a NUL in that many bytes is a `HostFunctionError`; without one the
+        bound is `limits.host_buffer`, and crossing it `LimitExceeded`."""
+        bound = self.limits.host_buffer if limit is None else limit
         out = bytearray()
-        while len(out) < limit:
-            chunk = self.read(address, min(PAGE - (address % PAGE), limit - len(out)))
+        start = address
+        while len(out) < bound:
+            # a page at a time: an unterminated string faults where a C loop would
+            chunk = self.read(address, min(PAGE - (address % PAGE), bound - len(out)))
             end = chunk.find(b"\0")
             if end >= 0:
                 out += chunk[:end]
                 return bytes(out)
             out += chunk
             address += len(chunk)
-        raise HostFunctionError(f"string at {address - len(out):#x} has no NUL within {limit} bytes")
+            if not address % (1 << 20):
+                self.checkpoint()
+        if limit is None:
+            raise exceeded("host_buffer", len(out) + 1, bound, f"the string at {start:#x} (no NUL in "
+                           f"{bound:,} bytes)")
+        raise HostFunctionError(f"string at {start:#x} has no NUL within {limit} bytes")
+
+    def first_unmapped(self, address: int, size: int) -> Optional[int]:
+        """The first address in [address, address + size) no page is mapped at, or None."""
+        end = address + size
+        for begin, last, _ in sorted(self.uc.mem_regions()):
+            if last < address:
+                continue
+            if begin > address:
+                return address
+            address = last + 1
+            if address >= end:
+                return None
+        return address if address < end else None
+
+    def check_range(self, address: int, size: int, access: str = "read") -> None:
+        """Fault (`EmulationFault`, SIGSEGV) as the CPU would at the first unmapped byte of
+        [address, address + size), `access` being "read" or "write"; nothing when all is
+        mapped.  Host functions call it before work whose size the guest chose."""
+        if size > 0 and self.first_unmapped(address, size) is not None:
+            raise self._unmapped(access, address, size)
+
+    def _unmapped(self, access: str, address: int, size: int) -> EmulationFault:
+        """The fault of a host-side `access` of [address, address + size) that is not all
+        mapped, naming the first unmapped byte as a CPU's fault would."""
+        bad = self.first_unmapped(address, size)
+        at = address if bad is None else bad
+        what = f"{access} of {size:,} bytes at {address:#x}: memory not mapped at {at:#x}"
+        here = self.describe(at)
+        return fault(what + (f" [{here}]" if here else ""), kind="unmapped", address=at)
+
+    def checkpoint(self) -> None:
+        """`TimeLimitExceeded` when the running call's deadline has passed: a host function
+        doing work the guest sized calls this between pieces of it (the watchdog cannot
+        stop Python code, only the emulator once the host function returns)."""
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            raise TimeLimitExceeded(f"the call ran past its {self._timeout:g} s limit")
 
     # -- host functions ------------------------------------------------------
 
@@ -375,6 +480,8 @@ class Process:
         idx, rem = divmod(address - self.host_base, SLOT)
         if rem or idx == 0 or idx >= len(self._slots):
             return
+        if idx == 1:
+            return self._on_next_pad()
         fn = self._slots[idx]
         plan, reg_ids = self._plans[idx]
         try:
@@ -386,7 +493,13 @@ class Process:
             result = fn.impl(self, *args)
             if plan.results:
                 self._write_result(plan, result, fn.name)
-        except ProgramExit:
+        except ProgramExit as e:
+            if e.kind == "exit" and self._steps is not None:
+                # exit() inside a program run: the run goes on with the exit handlers, in
+                # this same emulation (so under the same budget and deadline)
+                self._steps.exit(e.status)
+                self._next_step(None)
+                return
             raise
         except RigError as e:
             e.args = (f"in host function {fn.name}, called from {self._caller()}: {e}",)
@@ -416,6 +529,8 @@ class Process:
             idx = (address - self.host_base) // SLOT
             if idx == 0:
                 return "the return pad"
+            if idx == 1:
+                return "the program's return pad (where main, constructors and exit handlers return)"
             return f"host function {self._slots[idx].name}" if idx < len(self._slots) else "an unused host slot"
         if self.guard[0] <= address < self.guard[1]:
             return "the stack guard page"
@@ -464,7 +579,8 @@ class Process:
         return self.ptr
 
     def output(self, stream: int, data: bytes) -> None:
-        """Append to the captured stdout (1) or stderr (2)."""
+        """Append to the captured stdout (1) or stderr (2); `LimitExceeded` past `limits.output`
+        bytes in one call (one program run)."""
         self._out.add(stream, data)
 
     def partial_output(self) -> Tuple[Tuple[int, bytes], ...]:
@@ -490,8 +606,30 @@ class Process:
                           status=(128 + signal) & 0xFF, kind="signal", signal=signal)
 
     def at_exit(self, function: int, argument: int = 0, with_argument: bool = False) -> None:
-        """Register an exit handler (atexit, __cxa_atexit); handlers run last-in first-out."""
+        """Register an exit handler (atexit, __cxa_atexit); handlers run last-in first-out.
+        More than `limits.exit_handlers` registered at once is `LimitExceeded`."""
+        allowed = self.limits.exit_handlers
+        if len(self.exit_handlers) >= allowed:
+            raise exceeded("exit_handlers", len(self.exit_handlers) + 1, allowed,
+                           f"exit handlers registered (the last: {self._describe_pointer(function)})")
         self.exit_handlers.append((function, argument, with_argument))
+
+    def _describe_pointer(self, pointer: int) -> str:
+        """A function pointer's symbol (without an interworking target's Thumb bit)."""
+        address = self.target.code_pointer(pointer)[0]
+        return self.describe(address) or hex(pointer)
+
+    def fatal(self, message: str, error: RigError):
+        """A C library's fatal error, such as `free` of a pointer `malloc` never returned.
+        In a program run (`call_each`: `jit.run`) it ends as glibc ends it: `message` on
+        stderr, then abort (status 134, `ProgramExit` kind "abort", `detail` naming the
+        place); in a direct call `error` is raised, naming the place."""
+        if self._steps is None:
+            raise error
+        self.output(2, message.encode() + b"\n")
+        e = ProgramExit(f"the program aborted: {message}", status=128 + SIGABRT, kind="abort", signal=SIGABRT)
+        e.detail = f"{message}: {error} (called from {self._caller()})"
+        raise e
 
     @property
     def environ(self) -> int:
@@ -507,11 +645,68 @@ class Process:
     def call(self, address: int, thumb: bool, sig: Signature, args: Sequence, *,
              budget: int = 50_000_000, timeout: float = 10.0) -> CallResult:
         """Call the function at `address` with `args` per `sig`; its value and output."""
+        self._out = _Output(self.limits.output)
+        self._fault = None
+        self._enter(address, thumb, sig, args, self.return_pad)
+        elapsed = self._emulate(address | int(thumb), budget, timeout, "call")
+        value = self._read_result(sig)
+        ordered = self._out.ordered()
+        self._out = _Output(self.limits.output)        # the result holds the output now: only once
+        return CallResult(value, _stream(ordered, 1), _stream(ordered, 2), elapsed, ordered)
+
+    def call_each(self, steps, *, budget: int = 50_000_000,
+                  timeout: float = 10.0) -> Tuple[Tuple[int, bytes], ...]:
+        """Make a program run's calls (constructors, main, exit handlers, destructors) in one
+        emulation, so that they share one instruction `budget`, one deadline and one output
+        capture, as one process's code does.
+
+        `steps.next(value)` gives the first call, then each next one once the last returned
+        `value`, as (address, thumb, signature, arguments), or None when the run is over;
+        `steps.exit(status)` is told when a host function calls exit() (that call ends, and
+        the run goes on with what `next` gives).  Returns the output, in order; `ProgramExit`
+        (_exit, abort), a fault, a limit or a budget ends the run as it ends a call."""
+        self._out = _Output(self.limits.output)
+        self._fault = None
+        first = steps.next(None)
+        if first is None:
+            return ()
+        address, thumb, sig, args = first
+        self._steps, self._step_sig = steps, sig
+        try:
+            self._enter(address, thumb, sig, args, self.next_pad)
+            self._emulate(address | int(thumb), budget, timeout, "program")
+        finally:
+            self._steps = self._step_sig = None
+        ordered = self._out.ordered()
+        self._out = _Output(self.limits.output)
+        return ordered
+
+    def _on_next_pad(self) -> None:
+        """A call of a program run returned: on to the next one (or the return pad)."""
+        if self._steps is None:
+            raise fault("code returned to the program's return pad outside a program run",
+                        kind="instruction fetch from non-executable memory", pc=self.next_pad)
+        self._next_step(self._read_result(self._step_sig))
+
+    def _next_step(self, value) -> None:
+        """Set up the program run's next call and jump to it, from inside the emulation."""
+        nxt = self._steps.next(value)
+        pc = self.regs[self.target.pc]
+        if nxt is None:
+            self.uc.reg_write(pc, self.return_pad)       # emu_start's end: the run is over
+            return
+        address, thumb, sig, args = nxt
+        self._step_sig = sig
+        self._enter(address, thumb, sig, args, self.next_pad)
+        # Unicorn 2 honours a PC written in a hook: the pad's own instruction never runs.
+        self.uc.reg_write(pc, address | int(thumb))
+
+    def _enter(self, address: int, thumb: bool, sig: Signature, args: Sequence, return_to: int) -> None:
+        """The registers and stack of a call to `address` with `args` that returns to
+        `return_to`: a fresh stack from its top."""
         cc = self.target.cc
         if len(args) != len(sig.params) and not (sig.variadic and len(args) >= len(sig.params)):
             raise SignatureError(f"{sig} takes {len(sig.params)} arguments, got {len(args)}")
-        self._out = _Output()
-        self._fault = None
         regs, stack = [], []
         types, plan, stack_size, nfp = self._arg_plan(sig, args)
         for a, t, locs in zip(args, types, plan):
@@ -525,38 +720,46 @@ class Process:
         sp = args_base
         if cc.return_address is None:
             sp -= self.ptr
-            self.uc.mem_write(sp, self.return_pad.to_bytes(self.ptr, "little"))
+            self.uc.mem_write(sp, return_to.to_bytes(self.ptr, "little"))
         else:
-            self.uc.reg_write(self.regs[cc.return_address], self.return_pad)
+            self.uc.reg_write(self.regs[cc.return_address], return_to)
         self.uc.reg_write(self.regs[cc.stack_pointer], sp)
         for loc, piece in regs:
             self.uc.reg_write(self.regs[loc.reg], piece)
         if cc.float_count_reg:
             self.uc.reg_write(self.regs[cc.float_count_reg], nfp)
 
+    def _emulate(self, start: int, budget: int, timeout: float, what: str) -> float:
+        """Run from `start` until the return pad, under `budget` instructions and `timeout`
+        seconds (host functions see the deadline: `checkpoint`); the seconds it took."""
         t0 = time.perf_counter()
+        self._intno = None
+        self._timeout = timeout
+        self.deadline = time.monotonic() + timeout if timeout > 0 else None
         self._watchdog.arm(timeout)
         try:
-            self.uc.emu_start(address | int(thumb), self.return_pad, count=budget)
+            self.uc.emu_start(start, self.return_pad, count=budget)
         except UcError as e:
             raise self._fault_error(e) from None
         except ProgramExit as e:
-            e.stdout, e.stderr = bytes(self._out.stdout), bytes(self._out.stderr)
-            e.output = self._out.ordered()
+            ordered = self._out.ordered()
+            e.stdout, e.stderr, e.output = _stream(ordered, 1), _stream(ordered, 2), ordered
             raise
         finally:
             self._watchdog.disarm()
+            self.deadline = None
+            if self._intno is not None:
+                self._reset_cpu()
         elapsed = time.perf_counter() - t0
         pc = self.uc.reg_read(self.regs[self.target.pc])
         if pc != self.return_pad:
             # Unicorn ends silently on both limits: the PC says the call did not return.
             where = self._where(pc)
             if self._watchdog.fired:
-                raise TimeLimitExceeded(f"the call ran past its {timeout:g} s limit; stopped at {where}")
-            raise InstructionBudgetExceeded(f"the call ran past its budget of {budget} instructions; "
+                raise TimeLimitExceeded(f"the {what} ran past its {timeout:g} s limit; stopped at {where}")
+            raise InstructionBudgetExceeded(f"the {what} ran past its budget of {budget} instructions; "
                                             f"stopped at {where}")
-        value = self._read_result(sig)
-        return CallResult(value, bytes(self._out.stdout), bytes(self._out.stderr), elapsed, self._out.ordered())
+        return elapsed
 
     def _arg_plan(self, sig: Signature, args: Sequence) -> tuple:
         """(types, locations per argument, stack bytes, FP registers used) for a
@@ -612,14 +815,31 @@ class Process:
             for reg, src in clobbers:
                 write(reg, read(src) if src is not None else self._syscall_return())
 
+    def _reset_cpu(self) -> None:
+        """The CPU as it started, keeping every register's value.  A CPU exception the
+        interrupt hook stops at is never delivered, so QEMU's x86 keeps it as the exception
+        in progress: the next division fault became a double fault (vector 8), the one
+        after that a triple fault that silently stops every later call."""
+        keep = {}
+        for name, reg in self.regs.items():
+            try:
+                keep[reg] = self.uc.reg_read(reg)
+            except (UcError, ValueError):
+                pass
+        self.uc.context_restore(self._clean_cpu)
+        for reg, value in keep.items():
+            try:
+                self.uc.reg_write(reg, value)
+            except (UcError, ValueError):
+                pass
+
     def _on_interrupt(self, intno: int) -> None:
-        if intno == self.target.syscalls.interrupt:
+        if intno == self._syscall_intno:
             return self._on_syscall()
-        # Any other exception (bkpt, brk, udf on AArch64) ends the call as it did before
-        # an interrupt hook existed: Unicorn would have stopped with UC_ERR_EXCEPTION.
-        e = self._fault_error(UcError(unicorn.UC_ERR_EXCEPTION))
-        e.args = (f"{e.args[0]}\n  (Unicorn interrupt {intno})",)
-        raise e
+        # Any other exception (a division fault, bkpt, brk, udf on AArch64, an alignment fault)
+        # ends the call as a fault; the target's table says which one it is and its signal.
+        self._intno = intno
+        raise self._fault_error(UcError(unicorn.UC_ERR_EXCEPTION))
 
     def _syscall_return(self) -> int:
         return self.uc.reg_read(self.regs[self.target.pc]) + self.target.syscalls.trap_size
@@ -660,22 +880,44 @@ class Process:
         pc = self.uc.reg_read(self.regs[self.target.pc])
         regs = self.registers()
         address = None
+        caller = ""
         if self._fault is not None:
             access, address, size = self._fault
-            kind = _MEM_KIND.get(access, "memory fault")
+            kind, signal = _MEM_KIND.get(access, "memory fault"), SIGSEGV
             if self.guard[0] <= address < self.guard[1]:
                 kind = "stack overflow (" + kind + " in the guard page)"
             what = f"{kind} at {address:#x} ({size} bytes)"
             here = self.describe(address)
             if here:
                 what += f" [{here}]"
+            if access in _FETCH:
+                # Most often a call through a bad pointer (null): the PC names nothing, the
+                # return address names the caller.
+                caller = self._return_address_text()
+        elif self._intno is not None:
+            text, signal = self.target.traps.get(self._intno, ("", SIGILL))
+            kind = f"CPU exception: {text}" if text else _ERR_KIND[unicorn.UC_ERR_EXCEPTION][0]
+            what = kind
         else:
-            kind = _ERR_KIND.get(e.errno, f"emulation error: {e}")
+            kind, signal = _ERR_KIND.get(e.errno, (f"emulation error: {e}", SIGILL))
             what = kind
         insn = self.disassemble(pc)
         reg_text = " ".join(f"{k}={v:#x}" for k, v in regs.items())
-        return EmulationFault(f"{what} at {self._where(pc)}: {insn}\n  registers: {reg_text}",
-                              kind=kind, pc=pc, address=address, registers=regs)
+        message = f"{what} at {self._where(pc)}: {insn}"
+        if caller:
+            message += f"\n  called from {caller}"
+        if self._intno is not None and self._fault is None:
+            message += f"\n  (Unicorn interrupt {self._intno})"
+        return fault(f"{message}\n  registers: {reg_text}", kind=kind, signal=signal, pc=pc,
+                     address=address, registers=regs)
+
+    def _return_address_text(self) -> str:
+        """The return address (link register, or the word at the stack pointer) symbolized,
+        or "" when it cannot be read."""
+        try:
+            return self._caller()
+        except (UcError, RigError):
+            return ""
 
     def close(self) -> None:
         """Release the emulator's memory now rather than at garbage collection."""

@@ -17,7 +17,18 @@ what a real process start and exit do:
    `_exit` and `abort` skip both;
 5. the exit status as a shell's `$?` shows it: `main`'s value or exit's
    argument modulo 256, 128 + signal when killed (abort: SIGABRT, a fault:
-   SIGSEGV, SIGILL or SIGBUS).
+   the signal Linux sends: SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGTRAP, from
+   `rig.process` and the target's `traps`).
+
+Bounds: all of a run's calls (constructors, main, every exit handler and
+destructor) are made in one emulation (`Process.call_each`), so they share
+the `Jit`'s instruction budget and wall-clock limit, as one process's code
+does; running out of either kills the program (SIGKILL, ended "limit").  At
+most `Limits.exit_handlers` handlers run in one exit, and the run's output
+is captured up to `Limits.output` bytes; crossing either raises
+`LimitExceeded` from `run`.  A C library's fatal error in a host function
+(`free` of a bad pointer) aborts the program as glibc does: its message on
+stderr, status 134.
 
 Output is both streams in the order the program wrote them.
 """
@@ -30,10 +41,12 @@ from typing import List, Mapping, Sequence, Tuple, Union
 from .errors import (BudgetExceeded, EmulationFault, NoSuchSymbol, ProgramExit, RigError, SignatureError,
                      TimeLimitExceeded)
 from .corpus import Streams, join_output
+from .limits import exceeded
+# The signal numbers are this module's names too, as they were before they moved to rig.process.
+from .process import SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, signal_of  # noqa: F401
 from .signature import parse as parse_signature
 
 DEFAULT_PRIORITY = 65535
-SIGILL, SIGABRT, SIGBUS, SIGKILL, SIGSEGV = 4, 6, 7, 9, 11
 _VOID = parse_signature("void()")
 _VOID_PTR = parse_signature("void(ptr)")
 _MAIN = parse_signature("i32(i32, ptr, ptr)")
@@ -124,49 +137,91 @@ def run(jit, args: Sequence[Union[str, bytes]] = (), env: Env = None, *, program
     pairs = list(env.items()) if isinstance(env, Mapping) else list(env or ())
     envp = [_bytes(k) + b"=" + _bytes(v) for k, v in pairs]
     block, argv_at, envp_at = _lay_out(jit, argv, envp)
+    proc.limits = jit.limits            # the limits a Jit was made with, or has been given since
     proc.exit_handlers.clear()
     proc.environ = envp_at
-    chunks: List[Tuple[int, bytes]] = []
     try:
-        return _run(jit, chunks, address, thumb, sig, (len(argv), argv_at, envp_at)[:len(sig.params)])
+        return _run(jit, _Steps(jit, address, thumb, sig, (len(argv), argv_at, envp_at)[:len(sig.params)]))
     finally:
         proc.environ = 0
         proc.exit_handlers.clear()
         jit.free(block)
 
 
-def _run(jit, chunks, address: int, thumb: bool, sig, main_args) -> ProgramResult:
-    """Constructors and main, then what exit() does: handlers last-in first-out,
-    then destructors.  exit() from a handler or destructor lets the rest run (as
-    glibc does); _exit, abort, a fault or a limit end everything."""
-    proc = jit.process
-    ended, status, started, finis = "return", 0, False, None
-    while True:
-        try:
-            if not started:
-                started = True
-                for init in initializers(jit, "init"):
-                    _call_pointer(jit, chunks, init.pointer, _VOID, ())
-                value = _call(jit, chunks, address, thumb, sig, main_args)
-                status = (int(value) if sig.result else 0) & 0xFF
-            while proc.exit_handlers:
-                function, argument, with_argument = proc.exit_handlers.pop()
+class _Steps:
+    """The calls a C runtime makes around main, one at a time (`Process.call_each`):
+    constructors, main, then what exit() does -- handlers last-in first-out, then
+    destructors.  exit() from a handler or destructor lets the rest run (as glibc
+    does); _exit, abort, a fault or a limit end everything."""
+
+    def __init__(self, jit, address: int, thumb: bool, sig, main_args):
+        self._jit = jit
+        self._main = (address, thumb, sig, main_args)
+        self._inits = initializers(jit, "init")
+        self._finis = None
+        self._stage = "init"            # then "main", "handlers", "finis", "done"
+        self._in_main = False
+        self.status, self.ended = 0, "return"
+        self.handlers_run = 0
+
+    def exit(self, status: int) -> None:
+        """A call ended in exit(status): on to the exit handlers (registered since, too)."""
+        self.ended, self.status = "exit", status & 0xFF
+        self._stage, self._in_main = "handlers", False
+
+    def next(self, value):
+        """The next call as (address, thumb, signature, arguments) after the last returned
+        `value`, or None when the run is over; `LimitExceeded` past `Limits.exit_handlers`."""
+        jit = self._jit
+        if self._in_main:
+            self._in_main = False
+            self.status = (int(value) if self._main[2].result else 0) & 0xFF
+        if self._stage == "init":
+            if self._inits:
+                return self._pointer(self._inits.pop(0).pointer, _VOID, ())
+            self._stage, self._in_main = "main", True
+            return self._main
+        if self._stage == "main":
+            self._stage = "handlers"
+        handlers = jit.process.exit_handlers
+        if self._stage == "handlers":
+            if handlers:
+                self.handlers_run += 1
+                function, argument, with_argument = handlers.pop()
+                allowed = jit.limits.exit_handlers
+                if self.handlers_run > allowed:
+                    where = jit.symbolize(jit.target.code_pointer(function)[0]) or hex(function)
+                    raise exceeded("exit_handlers", self.handlers_run, allowed,
+                                   f"exit handlers run by one exit (the next: {where})")
                 if with_argument:
-                    _call_pointer(jit, chunks, function, _VOID_PTR, (argument,))
-                else:
-                    _call_pointer(jit, chunks, function, _VOID, ())
-            if finis is None:
-                finis = initializers(jit, "fini")
-            while finis:
-                _call_pointer(jit, chunks, finis.pop(0).pointer, _VOID, ())
-            return ProgramResult(status, join_output(chunks), ended)
-        except ProgramExit as e:
-            chunks.extend(e.output)
-            if e.kind != "exit":
-                return ProgramResult(e.status, join_output(chunks), e.kind, e.signal)
-            ended, status = "exit", e.status
-        except _Killed as k:
-            return k.result(chunks)
+                    return self._pointer(function, _VOID_PTR, (argument,))
+                return self._pointer(function, _VOID, ())
+            self._stage = "finis"
+        if self._stage == "finis":
+            if self._finis is None:
+                self._finis = initializers(jit, "fini")
+            if self._finis:
+                return self._pointer(self._finis.pop(0).pointer, _VOID, ())
+            self._stage = "done"
+        return None
+
+    def _pointer(self, pointer: int, sig, args) -> tuple:
+        address, thumb = self._jit.target.code_pointer(pointer)
+        return address, thumb, sig, args
+
+
+def _run(jit, steps: _Steps) -> ProgramResult:
+    """The run's calls in one emulation, and how it ended."""
+    proc = jit.process
+    try:
+        output = proc.call_each(steps, budget=jit.budget, timeout=jit.timeout)
+    except ProgramExit as e:        # _exit, abort, a fatal signal: no handlers, no destructors
+        return ProgramResult(e.status, join_output(e.output), e.kind, e.signal, getattr(e, "detail", ""))
+    except EmulationFault as e:
+        return _Killed(e, signal_of(e), "fault", proc.partial_output()).result([])
+    except BudgetExceeded as e:
+        return _Killed(e, SIGKILL, "limit", proc.partial_output()).result([])
+    return ProgramResult(steps.status, join_output(output), steps.ended)
 
 
 class _Killed(Exception):
@@ -181,21 +236,16 @@ class _Killed(Exception):
 
 
 def _call(jit, chunks, address: int, thumb: bool, sig, args):
+    """One call as part of a program (the musl runtime's __libc_start_main): a fault or a
+    budget ends the program (`_Killed`), with the signal Linux would send."""
     try:
         result = jit.process.call(address, thumb, sig, args, budget=jit.budget, timeout=jit.timeout)
     except EmulationFault as e:
-        signal = {"invalid instruction": SIGILL, "unaligned read": SIGBUS, "unaligned write": SIGBUS,
-                  "unaligned instruction fetch": SIGBUS}.get(e.kind, SIGILL if "exception" in e.kind else SIGSEGV)
-        raise _Killed(e, signal, "fault", jit.process.partial_output()) from None
+        raise _Killed(e, signal_of(e), "fault", jit.process.partial_output()) from None
     except (BudgetExceeded, TimeLimitExceeded) as e:
         raise _Killed(e, SIGKILL, "limit", jit.process.partial_output()) from None
     chunks.extend(result.output)
     return result.value
-
-
-def _call_pointer(jit, chunks, pointer: int, sig, args) -> None:
-    address, thumb = jit.target.code_pointer(pointer)
-    _call(jit, chunks, address, thumb, sig, args)
 
 
 def _find(jit, entry: str):

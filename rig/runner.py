@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from .corpus import ALL_TARGETS, Call, Program, Run
-from .errors import BadObject, RigError
+from .errors import BadObject, EmulationFault, RigError
 from .jit import Jit
 from .program import ProgramResult
 
@@ -104,6 +104,10 @@ def _run_call(mod, call: Call, signatures: dict) -> Outcome:
         res = mod.invoke(call.name, *call.args, signature=signatures.get(call.name))
     except RigError as e:
         out.error, out.ok = str(e), False
+        if isinstance(e, EmulationFault) and "called from" not in out.error:
+            caller = calling_function(mod.jit, e.pc) if e.pc is not None else ""
+            if caller:       # read now: the emulator still holds the faulting frame
+                out.error += f"\n  called from {caller}"
         stdout = getattr(e, "stdout", b"")
         out.stdout = stdout.decode("utf-8", "replace") if stdout else ""
         return out
@@ -134,6 +138,141 @@ def disagreements(trials: Sequence[Trial]) -> List[str]:
     return msgs
 
 
+# -- where a program faulted ------------------------------------------------------
+
+@dataclass(frozen=True)
+class FaultPlace:
+    """Where a run was killed, as a debugger shows it: what happened, the PC as
+    symbol+offset and section+offset, the instruction there, and the function
+    that called the one it was in."""
+
+    what: str              #: "read of unmapped memory at 0x0 (4 bytes)", "the call ran past its budget..."
+    pc: int
+    where: str             #: "deref+0x4, .text+0x4 in null.ll" ("" when the PC is in no module)
+    instruction: str       #: "8b07  mov eax, dword ptr [rdi]", as capstone prints it
+    caller: str = ""       #: the return address, symbolized ("" when none was found)
+
+    def lines(self) -> List[str]:
+        """The report, one line each: what, at, instruction, called from."""
+        out = [self.what, f"at {self.pc:#x}" + (f" ({self.where})" if self.where else " (in no loaded module)"),
+               f"instruction {self.instruction}"]
+        if self.caller:
+            out.append(f"called from {self.caller}")
+        return out
+
+    def as_dict(self) -> dict:
+        """Plain data for JSON."""
+        return {"what": self.what, "pc": hex(self.pc), "where": self.where, "instruction": self.instruction,
+                "caller": self.caller}
+
+
+def _what(error: str) -> str:
+    """The first clause of a fault's or a limit's message: the part before the place."""
+    first = error.strip().splitlines()[0] if error.strip() else ""
+    for cut in ("; stopped at PC ", " at PC "):
+        if cut in first:
+            return first.split(cut, 1)[0]
+    return first
+
+
+def fault_place(jit: Jit, error: str) -> Optional[FaultPlace]:
+    """Where the last run stopped, read from the emulator (it keeps the faulting
+    CPU state until the next call), with `error` (the fault's message) saying what;
+    None when the state cannot be read."""
+    try:
+        pc = jit.process.read_register(jit.target.pc)
+        where = jit.symbolize(pc)
+        insn = jit.process.disassemble(pc)
+    except Exception:  # noqa: BLE001 - a report must not fail the run it reports
+        return None
+    return FaultPlace(_what(error), pc, where, insn, calling_function(jit, pc))
+
+
+#: Call mnemonics, by capstone's spelling, and the lengths a call instruction can have.
+_CALLS = ("call", "bl", "blx", "blr", "blraa", "blrab", "blraaz", "blrabz")
+_CALL_LENGTHS = {"x86": (5, 6, 2, 3, 4, 7), "arm": (4,), "thumb": (4, 2), "a64": (4,)}
+
+
+def _function_of(jit: Jit, address: int) -> Optional[str]:
+    """"name" of the symbol `address` is in ("name+0x10, .text+..." -> "name"), or None."""
+    text = jit.symbolize(address)
+    if not text or "+" not in text.split(",")[0] or text.startswith("."):
+        return None
+    return text.split(",")[0].rsplit("+", 1)[0]
+
+
+def _in_code(jit: Jit, address: int) -> bool:
+    for m in jit.modules:
+        for p in m.layout.placements:
+            if p.address <= address < p.end and "x" in p.item.perms:
+                return True
+    return False
+
+
+def _after_call(jit: Jit, ret: int, thumb: bool, cs_cache: dict) -> bool:
+    """Whether the instruction that ends at `ret` is a call (so `ret` is a return address)."""
+    import capstone
+    target = jit.target
+    if target.interworking:
+        state = "thumb" if thumb else "arm"
+        mode = target.cs_modes.get(state, capstone.CS_MODE_THUMB if thumb else capstone.CS_MODE_ARM)
+    else:
+        state = "x86" if target.pc == "rip" else "a64"
+        mode = target.cs_mode
+    cs = cs_cache.get(state)
+    if cs is None:
+        cs = cs_cache[state] = capstone.Cs(target.cs_arch, mode)
+    for length in _CALL_LENGTHS[state]:
+        try:
+            code = jit.process.read(ret - length, length)
+        except Exception:  # noqa: BLE001 - unreadable: not a return address
+            return False
+        for insn in cs.disasm(code, ret - length, 1):
+            if insn.size == length and insn.mnemonic.split(".")[0] in _CALLS:
+                return True
+    return False
+
+
+def calling_function(jit: Jit, pc: int, words: int = 512) -> str:
+    """The function that called the one `pc` is in, symbolized ("main+0x9, .text+0x19
+    in prog.ll"), or "" when no return address is found.  The link register first (a
+    leaf function's caller, unless it points into this same function: a stale value),
+    then the stack from the stack pointer up: the first word that points just after a
+    call instruction in a loaded module's code, as a debugger without unwind tables does."""
+    target = jit.target
+    proc = jit.process
+    here = _function_of(jit, pc)
+    candidates = []
+    try:
+        if target.cc.return_address is not None:
+            candidates.append((proc.read_register(target.cc.return_address), True))
+        sp = proc.read_register(target.cc.stack_pointer)
+        size = target.pointer_size
+        top = min(sp + words * size, proc.stack_top)
+        if sp < top:
+            raw = proc.read(sp, top - sp)
+            candidates += [(int.from_bytes(raw[k:k + size], "little"), False)
+                           for k in range(0, len(raw) - size + 1, size)]
+    except Exception:  # noqa: BLE001 - no registers or stack to read: no caller to name
+        return ""
+    cs_cache: dict = {}
+    for value, from_register in candidates:
+        thumb = bool(target.interworking and value & 1)
+        ret = value & ~1 if target.interworking else value
+        own = proc.describe_own(ret) if ret else None
+        if own and "pad" in own:
+            # what the rig's own call returns to: the function was entered from the start
+            # of the run, or tail-called (a jump, no frame) by the function that was
+            return "the rig's entry call (the run's start called this function, or tail-called the one that did)"
+        if ret == 0 or not _in_code(jit, ret):
+            continue
+        if from_register and here is not None and _function_of(jit, ret) == here:
+            continue              # the link register still holds a return into this function
+        if _after_call(jit, ret, thumb, cs_cache):
+            return jit.symbolize(ret)
+    return ""
+
+
 # -- whole programs -------------------------------------------------------------
 
 @dataclass
@@ -148,6 +287,8 @@ class ProgramTrial:
     error: Optional[str] = None
     expected: Optional[Run] = None
     notes: List[str] = field(default_factory=list)
+    fault: Optional[FaultPlace] = None       #: where a fault (or a limit) stopped it
+    streamed: bool = False                   #: its output went to `stream` as it was written
 
     @property
     def matches(self) -> bool:
@@ -169,6 +310,7 @@ class ProgramTrial:
                 "error": self.error, "notes": self.notes,
                 "status": r.status if r else None, "ended": r.ended if r else None,
                 "signal": r.signal if r else None, "fault": r.error if r else None,
+                "place": self.fault.as_dict() if self.fault else None,
                 "stdout": r.stdout.decode("utf-8", "replace") if r else None,
                 "stderr": r.stderr.decode("utf-8", "replace") if r else None,
                 "output": [[s, d.decode("utf-8", "replace")] for s, d in r.output] if r else None,
@@ -181,10 +323,14 @@ def run_program(sources: Sequence, target: str, *, args: Sequence = (), env=None
                 placements: int = 1, seed: Optional[int] = 0, reloc: str = "static", opt: int = 2,
                 expected: Optional[Run] = None, cflags: Sequence[str] = (),
                 archives: Sequence = (), runtime: str = "host", stdin: bytes = b"",
-                mounts: Optional[Dict[str, str]] = None, code_model: Optional[str] = None) -> List[ProgramTrial]:
+                mounts: Optional[Dict[str, str]] = None, code_model: Optional[str] = None,
+                stream: Optional[Callable[[int, bytes], None]] = None) -> List[ProgramTrial]:
     """Load `sources` (the program, then extra modules and objects) at
     `placements` random placements on `target` and run `main` in each;
-    `archives` give the members they need (lli's `-extra-archive`)."""
+    `archives` give the members they need (lli's `-extra-archive`).
+    `stream(1 or 2, bytes)` gets what the first placement's program writes, as
+    it writes it (`rig run` prints it then, not after every placement ran).
+    A run that a fault or a limit ended gets its `FaultPlace`."""
     jit = Jit(target, seed=seed, reloc=reloc, opt=opt, cflags=cflags, runtime=runtime, stdin=stdin, mounts=mounts,
               code_model=code_model)
     trials = []
@@ -200,7 +346,14 @@ def run_program(sources: Sequence, target: str, *, args: Sequence = (), env=None
             try:
                 trial.layouts = {m.name: m.layout.mapping() for m in mods}
                 trial.notes = [n for m in mods for n in m.notes]
-                trial.result = jit.run(args, env, program_name=program_name or mods[0].name)
+                if stream is not None and k == 0:
+                    trial.streamed = True
+                    with _tee(jit, stream):
+                        trial.result = jit.run(args, env, program_name=program_name or mods[0].name)
+                else:
+                    trial.result = jit.run(args, env, program_name=program_name or mods[0].name)
+                if trial.result.ended in ("fault", "limit") and trial.result.error:
+                    trial.fault = fault_place(jit, trial.result.error)
             except RigError as e:
                 trial.error = str(e)
             finally:
@@ -210,6 +363,30 @@ def run_program(sources: Sequence, target: str, *, args: Sequence = (), env=None
     finally:
         jit.close()
     return trials
+
+
+class _tee:
+    """Pass what the program writes to `stream` too, while in the `with` block.
+
+    Every write, the host runtime's and musl's `write` system call alike, goes
+    through the process's `output` method, so wrapping that one attribute of
+    this one process sees it all, in order; the capture is unchanged (the
+    original method runs first and may refuse, at the output limit)."""
+
+    def __init__(self, jit: Jit, stream: Callable[[int, bytes], None]):
+        self.proc, self.stream = jit.process, stream
+
+    def __enter__(self) -> "_tee":
+        original = self.proc.output
+
+        def output(stream_no: int, data: bytes) -> None:
+            original(stream_no, data)
+            self.stream(stream_no, bytes(data))
+        self.proc.output = output
+        return self
+
+    def __exit__(self, *exc) -> None:
+        del self.proc.output           # the class's method again
 
 
 def program_disagreements(trials: Sequence[ProgramTrial]) -> List[str]:

@@ -79,7 +79,15 @@ SYSCALLS = SyscallAbi(
 TLS = TlsAbi(variant=1, register="tpidr_el0", tcb_size=16,
              tlsdesc_resolver=(0xF9400400).to_bytes(4, "little") + (0xD65F03C0).to_bytes(4, "little"))
 
+#: CPU exceptions as Unicorn numbers them (QEMU's EXCP_* of target/arm) -> what Linux sends:
+#: an undefined instruction (udf, hlt at EL0) SIGILL, brk SIGTRAP (so llvm.trap, `brk #1`, is
+#: status 133), a data abort SIGBUS -- unmapped and protected accesses reach the rig as memory
+#: faults, so what is left is the alignment fault (ldxr/stxr, ldaxr of an unaligned address).
+TRAPS = {1: ("undefined instruction", 4), 3: ("prefetch abort", 11), 4: ("alignment fault (data abort)", 7),
+         7: ("breakpoint (brk)", 5)}
+
 TARGET = Target(
+    mapping_symbols=True,
     name="aarch64",
     description="AArch64 (A64), AAPCS64",
     triple="aarch64-unknown-linux-gnu",
@@ -114,4 +122,5 @@ TARGET = Target(
     code_align=4,
     syscalls=SYSCALLS,
     tls=TLS,
+    traps=TRAPS,
 )

@@ -133,6 +133,14 @@ _WINDOW = _SPACE[1] - _SPACE[0]
 TLS = TlsAbi(variant=1, register="tpidruro", tcb_size=8)
 
 
+#: CPU exceptions as Unicorn numbers them (QEMU's EXCP_* of target/arm) -> what Linux sends:
+#: an undefined instruction (udf) SIGILL, bkpt SIGTRAP (the debug-event prefetch abort), a data
+#: abort SIGBUS -- unmapped and protected accesses reach the rig as memory faults, so what is
+#: left is the alignment fault (ldrex/strex, ldrd/ldm of an unaligned address).
+TRAPS = {1: ("undefined instruction", 4), 3: ("prefetch abort", 11), 4: ("alignment fault (data abort)", 7),
+         7: ("breakpoint (bkpt)", 5), 17: ("coprocessor instruction with no coprocessor", 4)}
+
+
 def _target(name: str, triple: str, state: str, description: str) -> Target:
     return Target(
         name=name,
@@ -164,6 +172,7 @@ def _target(name: str, triple: str, state: str, description: str) -> Target:
         state_of=_state,
         interworking=True,
         unwind="ehabi",
+        mapping_symbols=True,
         image_span=0x3C000000,      # PREL31's ±1 GiB, less a sixteenth for addends and sizes (as rig.layout)
         # freestanding: zig refuses non-PIC code for linux-gnu; an ARMv7-A core with VFPv4
         hwcap=504022,  # Cortex-A15: HALF THUMB FAST_MULT VFP EDSP NEON VFPv3 TLS VFPv4 IDIVA IDIVT
@@ -172,6 +181,7 @@ def _target(name: str, triple: str, state: str, description: str) -> Target:
         code_align=2 if state == "thumb" else 4,
         syscalls=SYSCALLS,
         tls=TLS,
+        traps=TRAPS,
     )
 
 

@@ -9,6 +9,7 @@ and alignment check).
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Optional, Sequence, Tuple
 
@@ -261,6 +262,9 @@ class TlsAbi:
     tlsdesc_resolver: bytes = b""
 
 
+_MAPPING_SYMBOL = re.compile(r"\$[atdx](\..*)?")
+
+
 @dataclass(frozen=True)
 class Target:
     """Everything the core needs to know about one architecture and state."""
@@ -308,7 +312,18 @@ class Target:
     #: ARM's unwind tables reach every function (and the C++ personality routine) with PREL31
     image_span: Optional[int] = None
     syscalls: Optional[SyscallAbi] = None   #: how Linux system calls are made (None: not trapped)
+    #: CPU exceptions as Unicorn numbers them (UC_HOOK_INTR) -> (what it is, the signal Linux
+    #: kills a process with for it).  One not listed is SIGILL; memory faults (SIGSEGV) and
+    #: invalid instructions (SIGILL) never come this way.
+    traps: Mapping[int, Tuple[str, int]] = field(default_factory=dict)
     tls: Optional[TlsAbi] = None            #: the thread pointer and the static TLS layout (None: no TLS)
+    #: the ELF ABI's mapping symbols ($a, $t, $d, $x, optionally ".suffix": AAELF32 and AAELF64)
+    #: mark where code of one kind or data starts; they name no function or object
+    mapping_symbols: bool = False
+
+    def is_mapping_symbol(self, name: str) -> bool:
+        """Whether `name` is a mapping symbol (never shown as the place of an address)."""
+        return self.mapping_symbols and _MAPPING_SYMBOL.fullmatch(name) is not None
 
     def code_pointer(self, value: int) -> Tuple[int, bool]:
         """(address, thumb) a function pointer's value stands for: on interworking

@@ -74,6 +74,16 @@ _SMALL = (1 << 31) - (1 << 24)   # every section within ±2 GiB of every other, 
 #: descriptor in %rax and returns its second word, S - TP: `mov 8(%rax), %rax; ret`.
 TLS = TlsAbi(variant=2, register="fs_base", tcb_size=64, tlsdesc_resolver=bytes.fromhex("488b4008c3"))
 
+#: x86 exception vectors (Intel SDM vol. 3, 6.3.1) -> what Linux's traps.c sends: #DE divide
+#: error (also INT_MIN / -1) SIGFPE, #DB and int3 SIGTRAP, #OF/#BR and #GP SIGSEGV (Unicorn
+#: reports `int $n` as vector n; Linux gives SIGSEGV for every n user code may not raise),
+#: #MF and #XM SIGFPE, #AC SIGBUS.  #UD (ud2) reaches the rig as an invalid instruction.
+TRAPS = {0: ("integer division fault (#DE)", 8), 1: ("debug trap (#DB)", 5), 3: ("breakpoint (int3)", 5),
+         4: ("overflow trap (into)", 11), 5: ("bound range exceeded (#BR)", 11),
+         13: ("general protection fault (#GP)", 11), 16: ("x87 floating-point exception (#MF)", 8),
+         17: ("alignment check (#AC)", 7), 19: ("SIMD floating-point exception (#XM)", 8)}
+
+
 def _enable_fp(uc) -> None:
     """The FPU state Linux gives a new process (Unicorn starts with both words 0):
     the x87 control word 0x037F (64-bit extended precision, round to nearest,
@@ -116,4 +126,5 @@ TARGET = Target(
     state_of=lambda uc: "x86",
     syscalls=SYSCALLS,
     tls=TLS,
+    traps=TRAPS,
 )

@@ -123,6 +123,9 @@ REWRITES = [
     Rewrite(r"--examples \d+", "--examples 3",
             "a campaign's size: three examples per target still draw programs and placements and "
             "print the coverage table"),
+    Rewrite(r"--count \d+", "--count 8",
+            "a malformed-input campaign's size: eight inputs still go through the sandboxed "
+            "children and print the table per target"),
     Rewrite(r"--minutes [\d.]+", "--minutes 0.05",
             "a campaign's length: 3 seconds per target still runs the timed loop to its end"),
     Rewrite(r"^rig bench(?!.*--quick)", "rig bench --quick",

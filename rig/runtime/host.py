@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
+from ..limits import DEFAULT as DEFAULT_LIMITS, Limits
 from ..signature import Signature, parse
 
 
@@ -68,6 +69,22 @@ class HostContext(Protocol):
 
     environ: int        #: the remote `char **environ` (0 when there is none)
 
+    # What bounds a host function's work.  A context may lack these (a test's fake process):
+    # the runtime reaches them through `limits_of`, `checkpoint`, `check_range` and `fatal`
+    # below, which fall back to the default limits, no deadline, no check and raising.
+
+    limits: Limits      #: what the guest may make the host spend (`rig.limits`)
+
+    def checkpoint(self) -> None:
+        """`TimeLimitExceeded` when the running call's deadline has passed."""
+
+    def check_range(self, address: int, size: int, access: str = "read") -> None:
+        """Fault (`EmulationFault`, SIGSEGV) at the first unmapped byte of the range."""
+
+    def fatal(self, message: str, error: Exception):
+        """A C library's fatal error: in a whole program, `message` on stderr and abort
+        (status 134); in a direct call, raise `error`."""
+
 
 @dataclass(frozen=True)
 class HostFunction:
@@ -102,3 +119,34 @@ def collect(namespace: dict) -> dict:
             for n in names:
                 out[n] = HostFunction.of(n, sig, fn)
     return out
+
+
+def limits_of(ctx) -> Limits:
+    """The limits `ctx`'s process runs under (the defaults for a context without any)."""
+    return getattr(ctx, "limits", None) or DEFAULT_LIMITS
+
+
+def checkpoint(ctx) -> None:
+    """Raise `TimeLimitExceeded` if the call `ctx` serves is past its deadline: host
+    functions call it between chunks of work whose size the guest chose."""
+    check = getattr(ctx, "checkpoint", None)
+    if check is not None:
+        check()
+
+
+def check_range(ctx, address: int, size: int, access: str = "read") -> None:
+    """Fault as the CPU would if [address, address + size) is not all mapped, before any
+    host memory is spent on it (a context without the check learns at the access)."""
+    check = getattr(ctx, "check_range", None)
+    if check is not None:
+        check(address, size, access)
+
+
+def fatal(ctx, message: str, error: Exception):
+    """End the program as a C library's fatal error does (`HostContext.fatal`), or raise
+    `error` where the context has no program to end."""
+    end = getattr(ctx, "fatal", None)
+    if end is None:
+        raise error
+    end(message, error)
+    raise error             # a context's fatal returned: the call must not go on

@@ -12,11 +12,22 @@ too, for tests that call the functions directly).  Writing to stdin or to a
 
 Output is unbuffered, so ``fflush`` has nothing to do.  `printf` and friends
 return the number of bytes written.
+
+Bounds: a length the guest passes (memset, memcpy, memcmp, fwrite, calloc,
+realloc, strlen's scan) is worked through in chunks of at most `CHUNK` bytes
+(and `Limits.host_buffer`), with the call's deadline checked between them;
+a length reaching past mapped memory faults (SIGSEGV) as the C function
+would, before any host memory is spent on it.  A string a function must
+hold whole (strcpy, puts, printf's format) is bounded by
+`Limits.host_buffer`.  `free` or `realloc` of a pointer `malloc` never
+returned aborts a whole program as glibc does ("free(): invalid pointer",
+status 134); a direct call raises `HostFunctionError`.
 """
 from __future__ import annotations
 
-from ..errors import HostFunctionError
-from .host import HostContext, VarArgs, host
+from ..errors import EmulationFault, HostFunctionError
+from ..limits import exceeded
+from .host import HostContext, VarArgs, check_range, checkpoint, fatal, host, limits_of
 from .printf import format_printf
 
 STDOUT = 1
@@ -32,23 +43,104 @@ def _stream(ctx: HostContext, file: int) -> int:
     return stream
 
 
+#: The most bytes a memory function reads or writes at once: host memory stays bounded,
+#: and the call's deadline is checked between chunks.
+CHUNK = 1 << 20
+_PAGE = 4096
+
+
+def _chunk(ctx: HostContext) -> int:
+    return max(1, min(CHUNK, limits_of(ctx).host_buffer))
+
+
 def _read_bounded(ctx: HostContext, address: int, limit: int) -> bytes:
     """The string at `address` up to its NUL or `limit` bytes, whichever is first.
 
     Reads in chunks that never cross a 64-byte boundary, so an unterminated
-    buffer right below an unmapped page is never read past its end."""
+    buffer right below an unmapped page is never read past its end.  More
+    than `Limits.host_buffer` bytes without a NUL is `LimitExceeded`."""
+    allowed = limits_of(ctx).host_buffer
     out = bytearray()
     while len(out) < limit:
+        if len(out) >= allowed:
+            raise exceeded("host_buffer", len(out) + 1, allowed, f"the string at {address:#x}")
         chunk = ctx.read(address + len(out), min(64 - (address + len(out)) % 64, limit - len(out)))
         nul = chunk.find(0)
         if nul >= 0:
             return bytes(out + chunk[:nul])
         out += chunk
+        if not len(out) % CHUNK:
+            checkpoint(ctx)
+    return bytes(out)
+
+
+def _strlen(ctx: HostContext, s: int, limit: int = -1) -> int:
+    """The length of the string at `s` (at most `limit` when that is not -1), found a page
+    at a time without holding the string: a C loop's reads, and its fault where it ends."""
+    n = 0
+    while n != limit:
+        at = s + n
+        want = _PAGE - at % _PAGE
+        chunk = ctx.read(at, want if limit < 0 else min(want, limit - n))
+        nul = chunk.find(0)
+        if nul >= 0:
+            return n + nul
+        n += len(chunk)
+        if not (s + n) % CHUNK:
+            checkpoint(ctx)
+    return n
+
+
+def _fill(ctx: HostContext, dest: int, byte: int, n: int) -> None:
+    """`n` bytes of `byte` at `dest`, a chunk at a time."""
+    step = _chunk(ctx)
+    if n > step:
+        check_range(ctx, dest, n, "write")
+    block = bytes([byte & 0xFF]) * min(n, step)
+    done = 0
+    while done < n:
+        k = min(step, n - done)
+        ctx.write(dest + done, block if k == len(block) else block[:k])
+        done += k
+        if done < n:
+            checkpoint(ctx)
+
+
+def _copy(ctx: HostContext, dest: int, src: int, n: int) -> None:
+    """memmove: `n` bytes from `src` to `dest`, a chunk at a time; overlap is fine."""
+    step = _chunk(ctx)
+    if n <= step:
+        ctx.write(dest, ctx.read(src, n))
+        return
+    check_range(ctx, src, n, "read")
+    check_range(ctx, dest, n, "write")
+    offsets = range(0, n, step)
+    # With dest inside the source, copy from the end so no chunk is overwritten before it is read.
+    for off in (reversed(offsets) if src < dest < src + n else offsets):
+        ctx.write(dest + off, ctx.read(src + off, min(step, n - off)))
+        checkpoint(ctx)
+
+
+def _readable(ctx: HostContext, address: int, n: int) -> bytes:
+    """Up to `n` bytes at `address`: all of them, or those before the first unmapped page."""
+    try:
+        return ctx.read(address, n)
+    except EmulationFault:
+        pass
+    out = bytearray()
+    while len(out) < n:
+        at = address + len(out)
+        try:
+            out += ctx.read(at, min(_PAGE - at % _PAGE, n - len(out)))
+        except EmulationFault:
+            break
     return bytes(out)
 
 
 def _format(ctx: HostContext, fmt: int, va: VarArgs) -> bytes:
-    return format_printf(ctx.read_cstring(fmt), va, ctx.read_cstring, ctx.pointer_size)
+    return format_printf(ctx.read_cstring(fmt), va, ctx.read_cstring, ctx.pointer_size,
+                         limit=limits_of(ctx).host_buffer, checkpoint=lambda: checkpoint(ctx),
+                         read_bounded=lambda address, n: _read_bounded(ctx, address, n))
 
 
 def _signed32(value: int) -> int:
@@ -60,10 +152,10 @@ def _signed32(value: int) -> int:
 
 @host("ptr(ptr, ptr, size)", "memcpy", "memmove")
 def memcpy(ctx: HostContext, dest: int, src: int, n: int) -> int:
-    """Copy `n` bytes from `src` to `dest`; overlap is fine (the whole source
-    is read before anything is written), so this is also memmove."""
+    """Copy `n` bytes from `src` to `dest`; overlap is fine (each chunk is read before
+    it is written, in the order that keeps the source intact), so this is also memmove."""
     if n:
-        ctx.write(dest, ctx.read(src, n))
+        _copy(ctx, dest, src, n)
     return dest
 
 
@@ -71,17 +163,29 @@ def memcpy(ctx: HostContext, dest: int, src: int, n: int) -> int:
 def memset(ctx: HostContext, dest: int, c: int, n: int) -> int:
     """Fill `n` bytes at `dest` with the byte `c`."""
     if n:
-        ctx.write(dest, bytes([c & 0xFF]) * n)
+        _fill(ctx, dest, c, n)
     return dest
 
 
 @host("i32(ptr, ptr, size)")
 def memcmp(ctx: HostContext, a: int, b: int, n: int) -> int:
     """Compare `n` bytes as unsigned chars: the difference of the first pair
-    that differs, or 0."""
-    if not n:
-        return 0
-    return _compare(ctx.read(a, n), ctx.read(b, n))
+    that differs, or 0.  Reads stop at the first difference, as C's do: a
+    length past the end of one buffer faults only if the buffers agree up to it."""
+    step = _chunk(ctx)
+    off = 0
+    while off < n:
+        k = min(step, n - off)
+        x, y = _readable(ctx, a + off, k), _readable(ctx, b + off, k)
+        common = min(len(x), len(y))
+        if x[:common] != y[:common]:
+            return _compare(x[:common], y[:common])
+        if common < k:                 # they agree up to unmapped memory: fault there
+            ctx.read(a + off + common, 1) if len(x) == common else ctx.read(b + off + common, 1)
+        off += k
+        if off < n:
+            checkpoint(ctx)
+    return 0
 
 
 def _compare(x: bytes, y: bytes) -> int:
@@ -97,14 +201,14 @@ def _compare(x: bytes, y: bytes) -> int:
 
 @host("size(ptr)")
 def strlen(ctx: HostContext, s: int) -> int:
-    """The length of the NUL-terminated string at `s`."""
-    return len(ctx.read_cstring(s))
+    """The length of the NUL-terminated string at `s` (however long: it is counted, not held)."""
+    return _strlen(ctx, s)
 
 
 @host("size(ptr, size)")
 def strnlen(ctx: HostContext, s: int, n: int) -> int:
     """The length of the string at `s`, at most `n`."""
-    return len(_read_bounded(ctx, s, n))
+    return _strlen(ctx, s, n)
 
 
 @host("i32(ptr, ptr)")
@@ -131,7 +235,9 @@ def strncpy(ctx: HostContext, dest: int, src: int, n: int) -> int:
     """Copy at most `n` bytes of `src` to `dest`, padding with NULs up to `n`
     (and, as in C, not terminating when `src` is `n` bytes or longer)."""
     if n:
-        ctx.write(dest, _read_bounded(ctx, src, n).ljust(n, b"\0"))
+        text = _read_bounded(ctx, src, n)
+        ctx.write(dest, text)
+        _fill(ctx, dest + len(text), 0, n - len(text))      # the padding, however long, in chunks
     return dest
 
 
@@ -207,7 +313,7 @@ def calloc(ctx: HostContext, count: int, size: int) -> int:
         return 0
     address = ctx.heap.allocate(total)
     if address and total:
-        ctx.write(address, bytes(total))
+        _fill(ctx, address, 0, total)
     return address
 
 
@@ -220,7 +326,10 @@ def realloc(ctx: HostContext, address: int, size: int) -> int:
     returned."""
     if address == 0:
         return ctx.heap.allocate(size)
-    old = ctx.heap.size_of(address)
+    try:
+        old = ctx.heap.size_of(address)
+    except HostFunctionError as e:
+        fatal(ctx, "realloc(): invalid pointer", e)
     if size == 0:
         ctx.heap.release(address)
         return 0
@@ -229,7 +338,7 @@ def realloc(ctx: HostContext, address: int, size: int) -> int:
         return 0
     keep = min(old, size)
     if keep:
-        ctx.write(new, ctx.read(address, keep))
+        _copy(ctx, new, address, keep)
     ctx.heap.release(address)
     return new
 
@@ -257,9 +366,13 @@ def posix_memalign(ctx: HostContext, out: int, align: int, size: int) -> int:
 
 @host("void(ptr)")
 def free(ctx: HostContext, address: int) -> None:
-    """Release a block; free(NULL) does nothing, anything else that is not a
-    live block raises `rig.errors.HostFunctionError`."""
-    ctx.heap.release(address)
+    """Release a block; free(NULL) does nothing.  Anything else that is not a live
+    block aborts a whole program as glibc does ("free(): invalid pointer" on stderr,
+    status 134); a direct call raises `rig.errors.HostFunctionError`."""
+    try:
+        ctx.heap.release(address)
+    except HostFunctionError as e:
+        fatal(ctx, "free(): invalid pointer", e)
 
 
 # --- output -----------------------------------------------------------------
@@ -297,10 +410,16 @@ def fputs(ctx: HostContext, s: int, stream: int) -> int:
 @host("size(ptr, size, size, ptr)")
 def fwrite(ctx: HostContext, data: int, size: int, count: int, stream: int) -> int:
     """Write `count` items of `size` bytes to `stream`; returns `count`."""
-    if size and count:
-        ctx.output(_stream(ctx, stream), ctx.read(data, size * count))
-        return count
-    return 0
+    if not (size and count):
+        return 0
+    out, total = _stream(ctx, stream), size * count
+    step = _chunk(ctx)
+    if total > step:
+        check_range(ctx, data, total, "read")
+    for off in range(0, total, step):
+        ctx.output(out, ctx.read(data + off, min(step, total - off)))
+        checkpoint(ctx)
+    return count
 
 
 @host("i32(ptr)")
@@ -386,6 +505,7 @@ def getenv(ctx: HostContext, name: int) -> int:
     key = ctx.read_cstring(name) + b"="
     env = ctx.environ
     ptr = ctx.pointer_size
+    seen = 0
     while env:
         entry = int.from_bytes(ctx.read(env, ptr), "little")
         if not entry:
@@ -393,6 +513,9 @@ def getenv(ctx: HostContext, name: int) -> int:
         if _read_bounded(ctx, entry, len(key)) == key:
             return entry + len(key)
         env += ptr
+        seen += 1
+        if not seen % 4096:             # an environment without its NULL runs on until a fault
+            checkpoint(ctx)
     return 0
 
 

@@ -15,6 +15,7 @@ import struct
 from typing import Callable, Optional
 
 from ..errors import HostFunctionError
+from ..limits import DEFAULT as DEFAULT_LIMITS, exceeded
 from .host import VarArgs
 
 #: One conversion specification.  The conversion character is any character
@@ -30,15 +31,23 @@ _LEN_PTR = {"l", "z", "Z", "t"}
 
 
 def format_printf(fmt: bytes, va: VarArgs, read_cstring: Callable[[int], bytes],
-                  pointer_size: int) -> bytes:
+                  pointer_size: int, *, limit: int = DEFAULT_LIMITS.host_buffer,
+                  checkpoint: Optional[Callable[[], None]] = None,
+                  read_bounded: Optional[Callable[[int, int], bytes]] = None) -> bytes:
     """Render C format `fmt`, taking arguments from `va` in order.
 
     `read_cstring(address)` returns the NUL-terminated string at `address`
-    (for ``%s``); `pointer_size` (4 or 8) sets the width of ``long``,
-    ``size_t`` and ``ptrdiff_t``.  ``%n`` consumes its pointer and writes
-    nothing.  Raises `HostFunctionError` for what cannot be done faithfully:
-    positional arguments (``%1$d``), ``%ls``, and ``%Lf`` on 64-bit targets
-    (whose long double is not a double).
+    (for ``%s``; `read_bounded(address, n)` at most `n` bytes of it, for
+    ``%.ns``, which C reads no further); `pointer_size` (4 or 8) sets the
+    width of ``long``, ``size_t`` and ``ptrdiff_t``.  ``%n`` consumes its
+    pointer and writes nothing.  Raises `HostFunctionError` for what cannot
+    be done faithfully: positional arguments (``%1$d``), ``%ls``, and
+    ``%Lf`` on 64-bit targets (whose long double is not a double).
+
+    Bounds: a width or precision over `limit` bytes, or output growing past
+    it, is `LimitExceeded` ("host_buffer") before anything that size is
+    built (glibc would write gigabytes for ``%2147483647d``);
+    `checkpoint()` is called between conversions (the call's deadline).
     """
     out = bytearray()
     pos = 0
@@ -59,8 +68,17 @@ def format_printf(fmt: bytes, va: VarArgs, read_cstring: Callable[[int], bytes],
             flags += "-"
             width = -width
         prec = _precision(m["prec"], va)
+        # A %s precision only caps what is read (C programs pass INT_MAX with "%.*s"); every
+        # other precision, and every width, is bytes to build.
+        for what, value in (("width", width), ("precision", 0 if conv == "s" else prec or 0)):
+            if value > limit:
+                raise exceeded("host_buffer", value, limit, f"printf: the {what} of {m[0].decode('latin-1')!r}")
         length = (m["len"] or b"").decode()
-        out += _convert(m[0], conv, flags, width, prec, length, va, read_cstring, pointer_size)
+        out += _convert(m[0], conv, flags, width, prec, length, va, read_cstring, pointer_size, read_bounded)
+        if len(out) > limit:
+            raise exceeded("host_buffer", len(out), limit, "printf: the formatted output")
+        if checkpoint is not None:
+            checkpoint()
 
 
 def _width(text: Optional[bytes], va: VarArgs) -> int:
@@ -79,7 +97,8 @@ def _precision(text: Optional[bytes], va: VarArgs) -> Optional[int]:
 
 
 def _convert(spec: bytes, conv: str, flags: str, width: int, prec: Optional[int], length: str,
-             va: VarArgs, read_cstring: Callable[[int], bytes], pointer_size: int) -> bytes:
+             va: VarArgs, read_cstring: Callable[[int], bytes], pointer_size: int,
+             read_bounded: Optional[Callable[[int, int], bytes]] = None) -> bytes:
     """One conversion's output."""
     if conv in ("d", "i", "u", "o", "x", "X"):
         return _format_int(_int_arg(va, conv in "di", length, pointer_size), conv, flags, width, prec)
@@ -103,6 +122,8 @@ def _convert(spec: bytes, conv: str, flags: str, width: int, prec: Optional[int]
         if address == 0:
             # glibc prints "(null)", or nothing if the precision would cut it.
             body = b"(null)" if prec is None or prec >= 6 else b""
+        elif prec is not None and read_bounded is not None:
+            body = read_bounded(address, prec)     # C reads no further than the precision
         else:
             body = read_cstring(address)
             if prec is not None:
