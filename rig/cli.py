@@ -528,6 +528,16 @@ def cmd_bench(ns) -> int:
                     f"{r[key]} → {r['seconds_per_trial'] * 1e3:.2f} ms"
                     + (f" (step {r['step']:.2f})" if "step" in r else "") for r in rows[key]))
         return 0
+    if ns.compile:
+        result = bench.compile_overhead(names, repeats=1 if ns.quick else 3)
+        if ns.json:
+            print(json.dumps(result, indent=2))
+            return 0
+        con.print(f"compiling corpus/*.ll for {', '.join(result['targets'])} ({result['compiles']} compiles, "
+                  f"cold caches, medians of {len(result['worker_rounds'])} rounds): in this process "
+                  f"{result['in_process_seconds']:.2f} s, in the compile worker {result['worker_seconds']:.2f} s "
+                  f"({result['overhead']:+.1%}, {result['workers_started']} worker start(s) counted)")
+        return 0
     program = bench.BenchProgram.from_corpus(ns.program) if ns.program else None
     if ns.profile:
         for t in names:
@@ -703,6 +713,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--memory-trials", type=int, default=None,
                    help="trials for the memory measurement (default 100,000; 500 with --quick)")
     b.add_argument("--no-compare", action="store_true", help="skip ld.lld + qemu-user and lli")
+    b.add_argument("--compile", action="store_true",
+                   help="what compiling in the isolated worker process costs against compiling in-process")
     b.add_argument("--profile", action="store_true",
                    help="where a trial's time goes: a pyinstrument call tree (pip install 'rig[bench]')")
     b.add_argument("--json", action="store_true")
