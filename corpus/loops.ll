@@ -4,7 +4,7 @@
 ; CALL: collatz(97) == 118
 ; CALL: reverse_digits(123456) == 654321
 ; CALL: reverse_digits(1000) == 1
-; CALL: perfect_below(500) == 3
+; CALL: perfect_below(100) == 2
 ; CALL: pairs_div3(50) == 408
 ; CALL: fib_iter(90) == 2880067194370816120
 ; CALL: fib_iter(0) == 0

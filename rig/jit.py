@@ -837,6 +837,20 @@ class Jit:
         mod.unloaded = True
         self._gone.append((mod.name, mod.layout))
 
+    def unload_all(self) -> None:
+        """Unload every module, as unloading each in turn would leave the `Jit`,
+        without relinking those still loaded after each one: unloaded one by
+        one, a program with its C++ runtime (a hundred members) relinks the
+        rest a hundred times; here nothing is left to relink."""
+        for mod in reversed(self.modules):
+            self.symbols.remove(mod)
+            self.process.unmap_runs(mod.layout.runs())
+            self.space.release(mod)
+            self.tls.release(mod.layout.tls)
+            mod.unloaded = True
+            self._gone.append((mod.name, mod.layout))
+        self.modules.clear()
+
     def _adopt(self, mod: Module, keeper: Module, signatures: List[str], undo: _Undo):
         """`mod` keeps COMDAT groups `signatures` from now on (`keeper`, which kept
         them, is going): its own copies of their sections, left out at load, are

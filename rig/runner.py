@@ -357,8 +357,7 @@ def run_program(sources: Sequence, target: str, *, args: Sequence = (), env=None
             except RigError as e:
                 trial.error = str(e)
             finally:
-                for m in reversed(mods):
-                    jit.unload(m)
+                jit.unload_all()             # the next placement starts from an empty Jit
                 jit.process.heap.reset()
     finally:
         jit.close()

@@ -223,6 +223,27 @@ def test_an_unloaded_module_can_never_run(target):
 
 
 @pytest.mark.parametrize("target", TARGETS)
+def test_unload_all_leaves_an_empty_jit(target):
+    """`unload_all` (what `rig run` does between placements) ends as unloading each
+    module would: none can run, their pages and names are free, the next load works."""
+    jit = rig.Jit(target, seed=8)
+    crc = jit.load(CRC)
+    lib = jit.load("define i32 @seven() { ret i32 7 }", name="lib.ll")
+    user = jit.load("declare i32 @seven()\ndefine i32 @eight() { %s = call i32 @seven()\n %r = add i32 %s, 1\n"
+                    " ret i32 %r }", name="user.ll")
+    assert user.call("eight") == 8
+    text = crc.layout.mapping()[".text"]
+    jit.unload_all()
+    assert jit.modules == [] and jit.resolve("seven") is None
+    for mod in (crc, lib, user):
+        with pytest.raises(rig.ModuleUnloaded):
+            mod.call("eight" if mod is user else "seven" if mod is lib else "crc32_check")
+    again = jit.load(CRC, placement={".text": text})          # the same addresses are free again
+    assert again.call("crc32_check") == CRC_CALLS[0].expected
+    assert jit.load("define i32 @seven() { ret i32 77 }", name="lib.ll").call("seven") == 77
+
+
+@pytest.mark.parametrize("target", TARGETS)
 def test_a_stale_code_pointer_faults_naming_the_unloaded_module(target):
     """A function pointer kept by a module outlives the module it points into:
     the fault says whose code it was."""

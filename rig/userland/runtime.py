@@ -27,6 +27,8 @@ from ..signature import parse as _parse_signature
 from . import unwind
 from .libc import libc, libcxx
 
+#: The start stub module's name (one per Jit, loaded with the first program)
+START_NAME = "<musl start>"
 #: Linked in first, so that the start routine and exit are pulled from libc (and
 #: defining what a static link's crt files would).
 START_IR = """
@@ -71,7 +73,6 @@ class MuslRuntime:
         jit.process.data_symbols.clear()
         for name in _ARRAYS:                    # empty lists until a run lays them out
             jit.process.data_symbols[name] = jit.process.data_base
-        self.started = False
         #: the C++ runtime's archives once a module needed them (None: a C program)
         self.cxx: Optional[list] = None
         self._exidx: Optional[Tuple[int, int]] = None     # (address, size) of the merged exidx table's pages
@@ -105,10 +106,9 @@ class MuslRuntime:
     def start_module(self, undo, load) -> None:
         """Load the start stub once (it pulls __libc_start_main and exit), and,
         with the C++ runtime on a "dwarf" target, the frame registration stub."""
-        if not self.started:
-            load(undo, START_IR, "<musl start>")
-            self.started = True
-            undo(setattr, self, "started", False)
+        # Loaded unless it is there now (`Jit.unload_all` or an unload may have taken it)
+        if not any(m.name == START_NAME for m in self.jit.modules):
+            load(undo, START_IR, START_NAME)
         self.archives()
         if self.cxx is not None and self.jit.target.unwind == "dwarf" and \
                 self.jit.resolve(unwind.REGISTER_FN) is None:
