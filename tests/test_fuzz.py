@@ -31,12 +31,12 @@ def test_fuzz_minutes_runs_batches_until_the_deadline(capsys, tmp_path):
     """`--minutes` (a README line) runs batch after batch until its time is up."""
     import time
     start = time.monotonic()
-    assert main(["fuzz", "--target", "aarch64", "--minutes", "0.25", "--seed", "1", "--corpus", str(CORPUS),
+    assert main(["fuzz", "--target", "aarch64", "--minutes", "0.1", "--seed", "1", "--corpus", str(CORPUS),
                  "--db", str(tmp_path / "db"), "--json"]) == 0
     took = time.monotonic() - start
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] and not report["targets"][0]["failures"]
-    assert took >= 15                                 # it ran to the deadline, not one batch
+    assert took >= 6                                  # it ran to the deadline, not one batch
     assert report["targets"][0]["examples"] > 20      # more than one batch of 20
 
 
