@@ -96,6 +96,8 @@ class Examples:
         for key, j in list(self.jits.items()):
             if j is jit:
                 del self.jits[key]
+        for key in [k for k in self.probes if k[3] == id(jit)]:
+            del self.probes[key]        # keyed by id(jit): a new Jit may get the same id
         jit.close()
 
     def _probe(self, jit: Jit, source, name: str, reloc: str):
