@@ -24,13 +24,13 @@ from targets.base import Target
 from . import callconv
 from .errors import (EmulationFault, HostFunctionError, InstructionBudgetExceeded, ProgramExit,
                      RigError, SignatureError, TimeLimitExceeded)
+from .executor.machine import UnicornMachine
 from .hostmem import HostPages
 from .layout import PAGE, AddressSpace, page_runs, page_up
 from .limits import DEFAULT as DEFAULT_LIMITS, Limits, exceeded
 from .runtime.heap import Heap
 from .runtime.host import HostFunction
 from .signature import Signature
-from .watchdog import Watchdog
 
 _PROT = {"r": unicorn.UC_PROT_READ, "w": unicorn.UC_PROT_WRITE, "x": unicorn.UC_PROT_EXEC}
 SLOT = 16                      #: bytes per host-function slot
@@ -157,12 +157,14 @@ class Process:
         self._step_sig: Optional[Signature] = None      # the signature of its current call
         self.regs = target.registers
         self.ptr = target.pointer_size
-        self.uc = unicorn.Uc(target.uc_arch, target.uc_mode)
-        # Every trial puts code at new addresses, so translations pile up: with
-        # Unicorn's 1 GiB default the resident set grew ~3 MiB per 1,000 trials.
-        # A small buffer is flushed and reused when full.
-        self.uc.ctl_set_tcg_buffer_size(tcg_buffer)
-        target.enable_fp(self.uc)
+        # The emulator, its translation buffer (small: every trial puts code at new addresses,
+        # and with Unicorn's 1 GiB default the resident set grew ~3 MiB per 1,000 trials), FP,
+        # the watchdog and the CPU reset come from the executor's in-process machine.  It gets
+        # no hooks of its own: this process's hooks run host functions and system calls inside
+        # the emulation, so one call is one `emu_start` whose budget spans its host calls.
+        #: the `rig.executor.Machine` underneath (protect and registers go through it)
+        self.machine = UnicornMachine(target, tcg_buffer=tcg_buffer, hooks=False)
+        self.uc = self.machine.uc
         self.describe: Callable[[int], str] = lambda a: ""
         self._cs: Dict[str, object] = {}
         self._fault: Optional[tuple] = None
@@ -222,8 +224,7 @@ class Process:
         self._intno: Optional[int] = None       # the CPU exception that ended the last call, if any
 
         me = weakref.ref(self)   # hooks must not keep the process alive (memory grows otherwise)
-        uc = self.uc
-        self._watchdog = Watchdog(uc.emu_stop)
+        self._watchdog = self.machine.watchdog
         self.uc.hook_add(unicorn.UC_HOOK_MEM_INVALID,
                          lambda uc, access, address, size, value, _: me()._on_bad_memory(access, address, size))
         self.uc.hook_add(unicorn.UC_HOOK_CODE, lambda uc, address, size, _: me()._on_host(address),
@@ -246,8 +247,6 @@ class Process:
         # depends on that (x86-64's division fault is SIGFPE, int3 SIGTRAP).
         self._syscall_intno = abi.interrupt if abi is not None else None
         self.uc.hook_add(unicorn.UC_HOOK_INTR, lambda uc, intno, _: me()._on_interrupt(intno))
-        # The CPU as it starts, to return to after an exception (see `_reset_cpu`).
-        self._clean_cpu = self.uc.context_save()
 
     # -- memory -------------------------------------------------------------
 
@@ -363,29 +362,25 @@ class Process:
                     buf.madvise(mmap.MADV_DONTNEED, lo - base, hi - lo)   # give those pages back
 
     def protect(self, start: int, size: int, perms: str) -> None:
-        """Set the permissions of mapped pages (page-aligned start and size)."""
-        try:
-            self.uc.mem_protect(start, size, perms_bits(perms))
-        except UcError as e:
-            raise EmulationFault(f"cannot protect {size:#x} bytes at {start:#x}: {e}", kind="unmapped",
-                                 address=start) from None
+        """Set the permissions of mapped pages (page-aligned start and size), or `EmulationFault`."""
+        self.machine.protect(start, size, perms)
 
     def read_register(self, name: str) -> int:
-        """A register by its target name ("fs_base", "tpidruro", "x0", ...)."""
-        return self.uc.reg_read(self.regs[name])
+        """A register by its target name ("fs_base", "tpidruro", "x0", ...); an unknown name
+        is an `ExecutorError`."""
+        return self.machine.reg_read(name)
 
     def write_register(self, name: str, value: int) -> None:
         """Set a register by its target name."""
-        self.uc.reg_write(self.regs[name], value)
+        self.machine.reg_write(name, value)
 
     def write(self, address: int, data: bytes) -> None:
         """Write bytes (regardless of page protections), or `EmulationFault`."""
         try:
-            self.uc.mem_write(address, bytes(data))
-            # Code already translated from these bytes would run on unchanged (a relink
-            # after a call): drop those translations.
-            self.uc.ctl_remove_cache(address, address + max(1, len(data)))
-        except UcError:
+            # The machine also drops code already translated from these bytes (it would run on
+            # unchanged after a relink).
+            self.machine.write(address, data)
+        except EmulationFault:
             raise self._unmapped("write", address, len(data)) from None
 
     def read(self, address: int, size: int) -> bytes:
@@ -393,8 +388,8 @@ class Process:
         if size > CHECKED_READ:
             self.check_range(address, size, "read")
         try:
-            return bytes(self.uc.mem_read(address, size))
-        except UcError:
+            return self.machine.read(address, size)
+        except EmulationFault:
             raise self._unmapped("read", address, size) from None
 
     def read_cstring(self, address: int, limit: Optional[int] = None) -> bytes:
@@ -423,12 +418,12 @@ class Process:
     def first_unmapped(self, address: int, size: int) -> Optional[int]:
         """The first address in [address, address + size) no page is mapped at, or None."""
         end = address + size
-        for begin, last, _ in sorted(self.uc.mem_regions()):
-            if last < address:
+        for begin, stop, _ in self.machine.regions():
+            if stop <= address:
                 continue
             if begin > address:
                 return address
-            address = last + 1
+            address = stop
             if address >= end:
                 return None
         return address if address < end else None
@@ -749,7 +744,9 @@ class Process:
             self._watchdog.disarm()
             self.deadline = None
             if self._intno is not None:
-                self._reset_cpu()
+                # A CPU exception the hook stopped at is never delivered: QEMU's x86 would keep
+                # it in progress (the next division fault a double fault, then a triple fault).
+                self.machine.reset_cpu()
         elapsed = time.perf_counter() - t0
         pc = self.uc.reg_read(self.regs[self.target.pc])
         if pc != self.return_pad:
@@ -815,24 +812,6 @@ class Process:
             for reg, src in clobbers:
                 write(reg, read(src) if src is not None else self._syscall_return())
 
-    def _reset_cpu(self) -> None:
-        """The CPU as it started, keeping every register's value.  A CPU exception the
-        interrupt hook stops at is never delivered, so QEMU's x86 keeps it as the exception
-        in progress: the next division fault became a double fault (vector 8), the one
-        after that a triple fault that silently stops every later call."""
-        keep = {}
-        for name, reg in self.regs.items():
-            try:
-                keep[reg] = self.uc.reg_read(reg)
-            except (UcError, ValueError):
-                pass
-        self.uc.context_restore(self._clean_cpu)
-        for reg, value in keep.items():
-            try:
-                self.uc.reg_write(reg, value)
-            except (UcError, ValueError):
-                pass
-
     def _on_interrupt(self, intno: int) -> None:
         if intno == self._syscall_intno:
             return self._on_syscall()
@@ -874,7 +853,8 @@ class Process:
 
     def registers(self) -> Dict[str, int]:
         """The target's fault registers, read now."""
-        return {r: self.uc.reg_read(self.regs[r]) for r in self.target.fault_registers}
+        names = self.target.fault_registers
+        return dict(zip(names, self.machine.reg_read_many(names)))
 
     def _fault_error(self, e: UcError) -> EmulationFault:
         pc = self.uc.reg_read(self.regs[self.target.pc])
@@ -921,11 +901,8 @@ class Process:
 
     def close(self) -> None:
         """Release the emulator's memory now rather than at garbage collection."""
-        self._watchdog.close()
-        uc, self.uc = self.uc, None
-        if uc is not None:
-            for start, end, _ in list(uc.mem_regions()):
-                uc.mem_unmap(start, end - start + 1)
+        self.machine.close()            # the watchdog, and every region unmapped
+        self.uc = None
         self._backing.clear()
         self._zeroed.clear()
         self._host_pages.clear()
