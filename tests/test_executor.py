@@ -25,12 +25,19 @@ PROGRAMS = {
                "load": bytes.fromhex("488b06" "c3"),              # mov rax,[rsi]; ret
                "spin": bytes.fromhex("ebfe"),                     # jmp .
                "jump": bytes.fromhex("ffe6"),                     # jmp rsi
-               "ret": b"\xc3"},
+               "ret": b"\xc3",
+               # calls PAD + 0x10 (a host slot) edi times: push rbx; mov ebx,edi;
+               # 1: movabs rax,0x20010; call rax; dec ebx; jnz 1b; pop rbx; ret
+               "calls": bytes.fromhex("53" "89fb" "48b81000020000000000" "ffd0" "ffcb" "75f0" "5b" "c3")},
     "aarch64": {"add": struct.pack("<II", 0x8B010000, 0xD65F03C0),  # add x0,x0,x1; ret
                 "load": struct.pack("<II", 0xF9400020, 0xD65F03C0),  # ldr x0,[x1]; ret
                 "spin": struct.pack("<I", 0x14000000),                # b .
                 "jump": struct.pack("<I", 0xD61F0020),                # br x1
-                "ret": struct.pack("<I", 0xD65F03C0)},
+                "ret": struct.pack("<I", 0xD65F03C0),
+                # the same w0 times: stp x29,x30,[sp,#-16]!; mov w19,w0; 1: mov x16,#0x10;
+                # movk x16,#2,lsl 16; blr x16; subs w19,w19,#1; b.ne 1b; ldp x29,x30,[sp],#16; ret
+                "calls": struct.pack("<9I", 0xA9BF7BFD, 0x2A0003F3, 0xD2800210, 0xF2A00050, 0xD63F0200,
+                                     0x71000673, 0x54FFFF81, 0xA8C17BFD, 0xD65F03C0)},
 }
 
 
@@ -252,3 +259,202 @@ def test_a_silent_executor_is_executor_died():
 
 def test_errors_are_rig_errors():
     assert issubclass(ExecutorDied, RigError) and issubclass(ProtocolError, RigError)
+
+
+# -- host calls inside the run (on_host) ---------------------------------------------------
+
+SLOT = PAD + 0x10                       # the host slot the "calls" program calls
+COUNTER = STACK                         # a guest word the host function counts in
+
+
+def _counting(m: Machine, seen: list):
+    """A host function: count in guest memory, return the count (as the target returns ints)."""
+    ret = m.target.cc.int_ret[0]
+
+    def on_host(slot: int) -> None:
+        seen.append(slot)
+        n = int.from_bytes(m.read(COUNTER, 8), "little") + 1
+        m.write(COUNTER, n.to_bytes(8, "little"))
+        m.reg_write(ret, n * 10)
+    return on_host
+
+
+def _host_scenario(m: Machine) -> list:
+    """The loop of host calls run to its end, then under a budget too small for it, then a
+    callback that redirects the PC, one that fails, and a nested run refused."""
+    progs = PROGRAMS[m.target.name]
+    ret = m.target.cc.int_ret[0]
+    out = []
+    _prepare(m, progs["calls"])
+    seen: list = []
+    stop = _call_with_host(m, CODE, 25, on_host=_counting(m, seen), budget=10_000)
+    out.append((stop, m.reg_read(ret), int.from_bytes(m.read(COUNTER, 8), "little"), len(seen), set(seen)))
+    # 100 iterations need ~500 instructions; a budget of 60 ends the run inside the loop
+    # although every iteration leaves the emulator for a host call.
+    m.write(COUNTER, bytes(8))
+    seen = []
+    stop = _call_with_host(m, CODE, 100, on_host=_counting(m, seen), budget=60)
+    out.append((stop.reason, int.from_bytes(m.read(COUNTER, 8), "little"), len(seen)))
+    # A callback may send the PC elsewhere: here straight to the return pad, the slot's own
+    # instruction never runs.
+    m.map(CODE + 0x3000, 0x1000, "rx", progs["jump"])
+    pc = m.target.pc
+
+    def redirect(slot: int) -> None:
+        m.reg_write(ret, slot)
+        m.reg_write(pc, PAD)
+    out.append((_call_with_host(m, CODE + 0x3000, 0, SLOT, on_host=redirect), m.reg_read(ret)))
+
+    def failing(slot: int) -> None:
+        m.read(0xDEAD000, 4)
+    with pytest.raises(EmulationFault, match="0xdead000"):
+        _call_with_host(m, CODE, 3, on_host=failing)
+
+    def nested(slot: int) -> None:
+        m.run(CODE, PAD, 10, 1.0)
+    with pytest.raises(ExecutorError, match="inside"):
+        _call_with_host(m, CODE, 3, on_host=nested)
+    # Still serving, in step, after both.
+    out.append(_call(m, CODE + 0x3000, 0, SLOT + 0x20))
+    return out
+
+
+def _call_with_host(m, address, *args, on_host, budget=1000, timeout=5.0) -> Stop:
+    """`_call`, with a host callback."""
+    cc = m.target.cc
+    sp = STACK + 0x8000
+    if cc.return_address is None:
+        sp -= m.target.pointer_size
+        m.write(sp, PAD.to_bytes(m.target.pointer_size, "little"))
+    else:
+        m.reg_write(cc.return_address, PAD)
+    m.reg_write(cc.stack_pointer, sp)
+    for reg, value in zip(cc.int_args, args):
+        m.reg_write(reg, value)
+    return m.run(address, PAD, budget, timeout, on_host=on_host)
+
+
+@pytest.mark.parametrize("name", ["x86_64", "aarch64"])
+def test_host_calls_inside_the_run_in_process_and_remote_agree(name):
+    target = targets.get(name)
+    local = UnicornMachine(target)
+    remote = RemoteMachine(target)
+    try:
+        a, b = _host_scenario(local), _host_scenario(remote)
+    finally:
+        local.close()
+        remote.close()
+    assert a == b
+    assert a[0] == (Stop("returned", PAD), 250, 25, 25, {SLOT})
+    reason, counted, calls = a[1]
+    assert reason == "budget" and 0 < counted == calls < 100
+    assert a[2] == (Stop("returned", PAD), SLOT)
+    assert (a[3].reason, a[3].address) == ("host", SLOT + 0x20)      # without on_host: a stop
+
+
+def test_without_on_host_the_budget_restarts_at_each_host_stop():
+    """What on_host exists for: resuming after each host stop, a budget of 60 never ends a
+    500-instruction loop."""
+    m = UnicornMachine(targets.get("x86_64"))
+    try:
+        _prepare(m, PROGRAMS["x86_64"]["calls"])
+        stop = _call(m, CODE, 100, budget=60)
+        stops = 0
+        while stop.reason == "host":
+            stops += 1
+            stop = m.run(stop.address, PAD, 60, 5.0)
+        assert stop.reason == "returned" and stops == 100
+    finally:
+        m.close()
+
+
+def _host_run_request(inp: io.BytesIO) -> None:
+    """A batch that maps the "jump" program and runs it into host slot SLOT with host events."""
+    batch = protocol.Batch()
+    batch.add("map", PROGRAMS["x86_64"]["jump"], start=CODE, size=0x1000, perms="rx")
+    batch.add("map", b"\xc3" * 0x1000, start=PAD, size=0x1000, perms="rx")
+    batch.add("host_range", start=PAD, size=0x1000)
+    batch.add("map", start=STACK, size=0x10000, perms="rw")
+    batch.add("write", PAD.to_bytes(8, "little"), address=STACK + 0x8000)
+    batch.add("reg_write", name="rsp", value=STACK + 0x8000)
+    batch.add("reg_write", name="rsi", value=SLOT)
+    batch.add("run", start_pc=CODE, until_pc=PAD, budget=100, timeout=5.0, host=True)
+    write_frame(inp, batch.header(), batch.blob())
+
+
+def test_protocol_host_event_then_batches_then_resume():
+    inp = _hello()
+    _host_run_request(inp)
+    inside = protocol.Batch()
+    inside.add("reg_read", names=["rsi"])
+    inside.add("reg_write", name="rax", value=99)
+    write_frame(inp, inside.header(), inside.blob())
+    write_frame(inp, {"op": "resume"})
+    inp.seek(0)
+    out = io.BytesIO()
+    assert serve(inp, out, "x86_64") == 0
+    (hello, _), (event, _), (inner, _), (final, _) = _replies(out)
+    assert event == {"event": "host", "slot": SLOT}
+    assert inner == {"ok": True, "results": [[SLOT], None]}
+    assert final["ok"] and final["results"][-1]["reason"] == "returned"
+
+
+@pytest.mark.parametrize("after", [
+    {"op": "hello", "version": protocol.VERSION, "target": "x86_64"},   # neither batch nor resume
+    None,                                                               # input ends inside the slot
+])
+def test_server_inside_a_host_slot_refuses_anything_else(after):
+    inp = _hello()
+    _host_run_request(inp)
+    if after is not None:
+        write_frame(inp, after)
+    inp.seek(0)
+    out = io.BytesIO()
+    assert serve(inp, out, "x86_64") == 1
+    replies = _replies(out)
+    assert replies[1][0] == {"event": "host", "slot": SLOT}
+    assert replies[-1][0]["fatal"] and replies[-1][0]["error"]["type"] == "ProtocolError"
+
+
+def test_server_refuses_a_resume_outside_a_host_slot():
+    inp = _hello()
+    write_frame(inp, {"op": "resume"})
+    inp.seek(0)
+    out = io.BytesIO()
+    assert serve(inp, out, "x86_64") == 1
+    assert _replies(out)[-1][0]["error"]["type"] == "ProtocolError"
+
+
+def test_client_refuses_an_event_it_did_not_ask_for():
+    m = RemoteMachine(targets.get("x86_64"))
+    try:
+        _prepare(m, PROGRAMS["x86_64"]["jump"])
+        # A run without host events gets none: fake one by running with them at the wire
+        # level but no callback in the client.
+        m.write(STACK + 0x8000, PAD.to_bytes(8, "little"))
+        m.reg_write("rsp", STACK + 0x8000)
+        m.reg_write("rsi", SLOT)
+        m._queue("run", "run", start_pc=CODE, until_pc=PAD, budget=100, timeout=5.0, host=True)
+        with pytest.raises(ProtocolError, match="unexpected event"):
+            m.flush()
+        with pytest.raises(ExecutorDied, match="is gone"):         # out of step: not used again
+            m.read(CODE, 1)
+    finally:
+        m.close()
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGSTOP"])
+def test_executor_death_or_silence_inside_the_callback_is_executor_died(how):
+    m = RemoteMachine(targets.get("x86_64"), grace=0.5)
+    try:
+        _prepare(m, PROGRAMS["x86_64"]["calls"])
+
+        def on_host(slot: int) -> None:
+            os.kill(m.pid, getattr(signal, how))
+            m.read(COUNTER, 8)
+        t0 = time.monotonic()
+        with pytest.raises(ExecutorDied, match="SIGKILL" if how == "SIGKILL" else "silent for"):
+            _call_with_host(m, CODE, 3, on_host=on_host, timeout=30.0)
+        assert time.monotonic() - t0 < 10
+    finally:
+        m.close()

@@ -2,8 +2,10 @@
 process (`UnicornMachine`) or in another one over a pipe (`RemoteMachine`, served by
 ``python -m rig.executor --stdio --target T`` / ``rig executor --stdio --target T``).
 
-Host functions stay in the rig's process: a run stops at a host slot (`Stop`), the rig
-does the call through the machine's memory and register operations, and runs on.
+Host functions stay in the rig's process.  A run given `on_host` stays inside emulation at a
+host slot and calls back to the rig, whose memory and register operations the executor
+answers from inside the run (so the instruction budget and the deadline span every host
+call); a run without it stops there (`Stop` "host") and the rig runs on after the call.
 """
 from __future__ import annotations
 

@@ -4,7 +4,8 @@ rig.executor --stdio``), reached over its stdin/stdout with `rig.executor.protoc
 Operations that need no answer (map, unmap, protect, write, reg_write, host_range) wait in a
 batch until one that does (read, reg_read, run, flush) sends them all in one round trip; a
 deferred op's failure is raised there, naming the op.  The child's death or its silence past
-a deadline is `ExecutorDied`, never a hang.
+a deadline is `ExecutorDied`, never a hang -- also while the child waits inside a run for
+a host callback's operations (`run` with `on_host`).
 """
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Iterable, List, Optional, Tuple
+from typing import Callable, Iterable, List, Optional, Tuple
 
 from targets.base import Target
 
-from ..errors import ExecutorDied, ProtocolError
+from ..errors import ExecutorDied, ExecutorError, ProtocolError
 from . import protocol
 from .machine import Machine, Stop
 
@@ -68,6 +69,7 @@ class RemoteMachine(Machine):
         self.pid = self._proc.pid
         self._in = _Reader(self._proc.stdout.fileno(), self._silent)
         self._closed = False
+        self._in_host = False                    # inside a run's host callback
         reply, _ = self._exchange({"op": "hello", "version": protocol.VERSION, "target": target.name}, b"",
                                   grace, "hello")
         if reply.get("version") != protocol.VERSION or reply.get("target") != target.name:
@@ -108,14 +110,37 @@ class RemoteMachine(Machine):
             self._proc.wait()
         self._closed = True
 
-    def _exchange(self, header: dict, blob: bytes, wait: float, asking: str):
-        """Send one request and read its reply (header, blob), within `wait` seconds."""
+    def _exchange(self, header: dict, blob: bytes, wait: float, asking: str,
+                  on_event: Optional[Callable[[dict], None]] = None):
+        """Send one request and read its reply (header, blob), within `wait` seconds.  Event
+        frames before the reply go to `on_event` (each one then has `wait` seconds again);
+        without it an event is a `ProtocolError`."""
         if self._closed:
             raise ExecutorDied(f"executor {self.pid} ({self.target.name}) is gone; cannot answer {asking}")
+        self._put(header, blob, asking)
+        while True:
+            reply, out = self._receive(wait, asking)
+            if "event" not in reply:
+                break
+            if on_event is None:
+                self._kill()            # the streams are out of step: nothing after this can be trusted
+                raise ProtocolError(f"executor {self.pid}: unexpected event {reply!r:.200} while waiting "
+                                    f"for the answer to {asking}")
+            on_event(reply)
+        if not reply.get("ok", False) and "index" not in reply:
+            raise protocol.error_from_json(reply.get("error"), f"executor {self.pid}, {asking}")
+        return reply, out
+
+    def _put(self, header: dict, blob: bytes, asking: str) -> None:
+        """Send one frame; a closed pipe is the child's death."""
         try:
             protocol.send(self._proc.stdin, header, blob)
         except (BrokenPipeError, ConnectionResetError):
             raise self._died(asking) from None
+
+    def _receive(self, wait: float, asking: str):
+        """The next frame (header, blob) within `wait` seconds; the child's end, silence or
+        fatal reply raised."""
         self._asking, self._waiting = asking, wait
         self._in.deadline = time.monotonic() + wait if wait != float("inf") else None
         try:
@@ -128,23 +153,23 @@ class RemoteMachine(Machine):
         if reply.get("fatal"):
             self._kill()
             raise protocol.error_from_json(reply.get("error"), f"executor {self.pid} ended the conversation")
-        if not reply.get("ok", False) and "index" not in reply:
-            raise protocol.error_from_json(reply.get("error"), f"executor {self.pid}, {asking}")
         return reply, out
 
     def _queue(self, what: str, op: str, data: Optional[bytes] = None, **fields) -> int:
         self._what.append(what)
         return self._batch.add(op, data, **fields)
 
-    def _send(self, wait: float = 0.0, asked: Optional[int] = None):
+    def _send(self, wait: float = 0.0, asked: Optional[int] = None,
+              on_event: Optional[Callable[[dict], None]] = None):
         """Send the batch; (results, reply blob).  The first failed op's error is raised (named
-        "deferred" unless it is op `asked`, the one the caller waits for)."""
+        "deferred" unless it is op `asked`, the one the caller waits for).  `on_event` serves
+        the events of a run with host events."""
         batch, what = self._batch, self._what
         self._batch, self._what = protocol.Batch(), []
         if not batch:
             return [], b""
         asking = what[-1] if len(what) == 1 else f"a batch of {len(what)} operations ending with {what[-1]}"
-        reply, out = self._exchange(batch.header(), batch.blob(), wait + self.grace, asking)
+        reply, out = self._exchange(batch.header(), batch.blob(), wait + self.grace, asking, on_event)
         results = reply.get("results")
         if not isinstance(results, list):
             raise ProtocolError(f"executor {self.pid}: reply without results to {asking}")
@@ -207,12 +232,49 @@ class RemoteMachine(Machine):
         """Declare the host slots (deferred)."""
         self._queue(f"host slots at {start:#x}", "host_range", start=start, size=size)
 
-    def run(self, start_pc: int, until_pc: int, budget: int, timeout: float) -> Stop:
-        """Run in the child; the reply may take `timeout` plus the grace seconds."""
-        i = self._queue(f"run from {start_pc:#x}", "run", start_pc=start_pc, until_pc=until_pc,
-                        budget=budget, timeout=timeout)
+    def run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
+            on_host: Optional[Callable[[int], None]] = None) -> Stop:
+        """Run in the child; the reply (or the next host event) may take `timeout` plus the
+        grace seconds.  With `on_host`, the child stays inside the run at each host slot and
+        `on_host(slot)` runs here, its operations answered by the child from inside the run;
+        then the child resumes (see `Machine.run`)."""
+        if self._in_host:
+            # The child is inside emulation: a nested run is what it cannot do.
+            raise ExecutorError(f"executor {self.pid}: run from {start_pc:#x}: not from inside a host callback")
+        what = f"run from {start_pc:#x}"
+        fields = dict(start_pc=start_pc, until_pc=until_pc, budget=budget, timeout=timeout)
+        if on_host is not None:
+            fields["host"] = True
+        i = self._queue(what, "run", **fields)
+        failed: List[BaseException] = []
+
+        def on_event(event: dict) -> None:
+            slot = event.get("slot")
+            if event.get("event") != "host" or not isinstance(slot, int) or on_host is None:
+                self._kill()
+                raise ProtocolError(f"executor {self.pid}: unexpected event {event!r:.200} during the {what}")
+            self._in_host = True
+            try:
+                on_host(slot)
+                self._send()            # its deferred writes must land before the run goes on
+            except (ExecutorDied, ProtocolError):
+                raise                   # the stream is gone or out of step: no resume to send
+            except BaseException as e:
+                # Keep the stream in step: ask the child to end the run, read its (discarded)
+                # reply, and raise the callback's error then.  Its operations still deferred
+                # are dropped: the host call did not complete, so its effects are not wanted.
+                failed.append(e)
+                self._batch, self._what = protocol.Batch(), []
+            finally:
+                self._in_host = False
+            self._put({"op": "resume", "abort": True} if failed else {"op": "resume"}, b"",
+                      f"the resume from host slot {slot:#x}")
+
         # No timeout: only the child's death ends the wait (a silent child is still running).
-        results, _ = self._send(timeout if timeout > 0 else float("inf"), asked=i)
+        results, _ = self._send(timeout if timeout > 0 else float("inf"), asked=i,
+                                on_event=on_event if on_host is not None else None)
+        if failed:
+            raise failed[0]
         return Stop.from_json(results[i])
 
     def flush(self) -> None:

@@ -2,15 +2,18 @@
 
 A `Machine` knows pages, permissions, bytes and registers (by the target's names), and
 runs code until something needs the rig: the return address, a host slot, a system call,
-a fault, a CPU exception, or a limit.  It never runs Python host code inside emulation:
-its hooks record why they stopped (`Stop`) and end `emu_start`, so that the same
-contract can be carried over a pipe (`rig.executor.client.RemoteMachine`).
+a fault, a CPU exception, or a limit.  Its hooks record why they stopped (`Stop`) and end
+`emu_start`, so that the same contract can be carried over a pipe
+(`rig.executor.client.RemoteMachine`) -- except at a host slot when the run was given an
+`on_host` callback: then the hook calls it and emulation goes on in the same `emu_start`,
+so that the instruction budget and the deadline span every host call (Unicorn tells no
+count of what a stopped run executed, so a stop-and-resume budget restarts at each one).
 """
 from __future__ import annotations
 
 import weakref
 from dataclasses import asdict, dataclass, fields
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 import unicorn
 from unicorn import UcError
@@ -59,13 +62,14 @@ class Stop:
     `reason` is one of:
 
     * "returned": the PC reached `until_pc`;
-    * "host": the PC reached a host slot (`address`); resume with `run(address, ...)`, the
-      slot's own instruction then runs (it returns to the caller);
+    * "host": the PC reached a host slot (`address`) in a run without `on_host`; resume with
+      `run(address, ...)`, the slot's own instruction then runs (it returns to the caller);
     * "syscall": a system-call trap at `pc`; the call returns to `resume`;
     * "fault": a memory access fault: `access` (e.g. "read_unmapped"), `address`, `size`;
     * "exception": a CPU exception, Unicorn's interrupt number `intno`, or `error` (e.g.
       "insn_invalid") when Unicorn reported it without an interrupt;
-    * "budget": the instruction budget ran out; "timeout": the deadline passed.
+    * "budget": the instruction budget ran out; "timeout": the deadline passed;
+    * "aborted": `UnicornMachine.abort_run` ended it (from a host callback).
 
     `pc` is where the CPU stood when it stopped.  Plain data: `to_json` / `from_json`."""
 
@@ -139,11 +143,19 @@ class Machine:
         """Make [start, start + size) the host slots: reaching one stops the run ("host")."""
         raise NotImplementedError
 
-    def run(self, start_pc: int, until_pc: int, budget: int, timeout: float) -> Stop:
+    def run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
+            on_host: Optional[Callable[[int], None]] = None) -> Stop:
         """Run from `start_pc` until `until_pc` under `budget` instructions and `timeout`
         seconds (0: no limit, for either), or until something else stops it; why, as a `Stop`.
-        The budget counts this run only: a run resumed after a host or system-call stop
-        starts a new count (Unicorn tells no count of what a stopped run executed)."""
+
+        Without `on_host` a host slot stops the run ("host") and the budget counts this run
+        only: a run resumed after a host or system-call stop starts a new count (Unicorn tells
+        no count of what a stopped run executed).  With `on_host`, reaching a host slot calls
+        `on_host(slot_address)` while the run is still going: the callback may use this
+        machine's read, write, reg_read and reg_write (and set the PC register to go
+        elsewhere; else the slot's own instruction runs, returning to the caller), and the run
+        continues under the same budget and deadline.  The callback may not `run` or change
+        the host slots; an exception it raises ends the run and is raised here."""
         raise NotImplementedError
 
     def flush(self) -> None:
@@ -175,6 +187,9 @@ class UnicornMachine(Machine):
         self._skip: Optional[int] = None         # the host slot a run resumes at: runs once
         self._host_hook = None
         self._host = (0, 0)
+        self._on_host_cb: Optional[Callable[[int], None]] = None   # the current run's callback
+        self._raised: Optional[BaseException] = None               # what the callback raised
+        self._running = False                                      # inside emu_start
         me = weakref.ref(self)                   # hooks must not keep the machine alive
         #: stops the emulator when a run's deadline passes (`fired` tells afterwards)
         self.watchdog = Watchdog(self.uc.emu_stop)
@@ -272,6 +287,10 @@ class UnicornMachine(Machine):
         """Make [start, start + size) the host slots.  The code hook covers only this range:
         no per-instruction Python anywhere else."""
         self._need_hooks("host_range")
+        if self._running:
+            # Deleting the code hook from inside itself (a host callback) would pull the hook
+            # out from under Unicorn mid-call.
+            raise ExecutorError(f"host_range at {start:#x}: not while a run is going (from a host callback)")
         if self._host_hook is not None:
             self.uc.hook_del(self._host_hook)
         me = weakref.ref(self)
@@ -279,9 +298,15 @@ class UnicornMachine(Machine):
         self._host_hook = self.uc.hook_add(unicorn.UC_HOOK_CODE, lambda uc, address, size_, _: me()._on_host(address),
                                            begin=start, end=start + size - 1)
 
-    def run(self, start_pc: int, until_pc: int, budget: int, timeout: float) -> Stop:
-        """Run until `until_pc` or a stop; see `Stop`."""
+    def run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
+            on_host: Optional[Callable[[int], None]] = None) -> Stop:
+        """Run until `until_pc` or a stop; see `Stop`, and `Machine.run` for `on_host`."""
         self._need_hooks("run")
+        if self._running:
+            # emu_start is not re-entrant: a nested run would clobber this one's CPU state.
+            raise ExecutorError(f"run from {start_pc:#x}: not from inside a run (a host callback)")
+        self._on_host_cb = on_host
+        self._raised = None
         self._stop = None
         self._fault = None
         self._until = until_pc
@@ -289,12 +314,18 @@ class UnicornMachine(Machine):
         self._skip = start_pc if self._host[0] <= start_pc < self._host[1] else None
         self.watchdog.arm(timeout)
         error = None
+        self._running = True
         try:
             self.uc.emu_start(start_pc, until_pc, count=max(0, budget))
         except UcError as e:
             error = e
         finally:
+            self._running = False
+            self._on_host_cb = None
             self.watchdog.disarm()
+        raised, self._raised = self._raised, None
+        if raised is not None:
+            raise raised
         stop = self._stop
         if stop is not None and stop.reason == "exception":
             self.reset_cpu()
@@ -318,9 +349,27 @@ class UnicornMachine(Machine):
         if address == self._skip:
             self._skip = None
             return
-        if address == self._until or self._stop is not None:
+        if address == self._until or self._stop is not None or self._raised is not None:
             return
-        self._stop = Stop("host", address, address=address)
+        callback = self._on_host_cb
+        if callback is None:
+            self._stop = Stop("host", address, address=address)
+            self.uc.emu_stop()
+            return
+        try:
+            callback(address)
+        except BaseException as e:
+            # Kept and raised by `run` after emu_start returns: an exception must not cross
+            # Unicorn's C frames, and the run cannot go on after a failed host call.
+            self._raised = e
+            self.uc.emu_stop()
+
+    def abort_run(self) -> None:
+        """End the current run when the host callback returns (Stop "aborted"); nothing
+        outside a run.  The executor's server does this when the client's callback failed."""
+        if not self._running:
+            return
+        self._stop = Stop("aborted", self.uc.reg_read(self._regs[self.target.pc]))
         self.uc.emu_stop()
 
     def _on_syscall(self) -> None:

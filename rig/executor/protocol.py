@@ -16,6 +16,14 @@ The conversation:
    An op that fails ends the batch: ``{"ok": false, "index": i, "error": {...}, "results":
    [...the ones before]}``.
 
+3. a run op with ``"host": true`` keeps the executor inside emulation at each host slot: it
+   sends the event ``{"event": "host", "slot": address}`` and then answers batches (reads,
+   writes, registers: the rig's host function at work) until the client sends ``{"op":
+   "resume"}`` (``"abort": true`` when the host function failed: the run ends there), and
+   emulation goes on under the same budget and deadline.  The run's batch reply comes once
+   the run is over.  A resume outside a host event, or an event outside such a run, is a
+   `ProtocolError`.
+
 So a trial (maps, writes, protections, a call, unmaps) is one round trip.  A frame that
 cannot be parsed, or a request out of order, is an error on both sides: the server answers
 it when it can and ends (the stream is no longer in step), the client raises
@@ -29,8 +37,9 @@ from .. import errors as _errors
 from ..errors import ExecutorError, ProtocolError, RigError
 from ..worker.server import read_frame, write_frame
 
-#: Bumped whenever a message changes meaning; both sides refuse another.
-VERSION = 1
+#: Bumped whenever a message changes meaning; both sides refuse another.  (2: host events
+#: inside a run, and resume.)
+VERSION = 2
 #: A header larger than this is garbage, not a request (a batch of 100,000 ops is ~5 MB).
 MAX_HEADER = 64 << 20
 #: One frame's bytes at most (a whole image's sections in one batch fit many times over).
