@@ -22,9 +22,9 @@ from unicorn import UcError
 from targets.base import Target
 
 from . import callconv
-from .errors import (EmulationFault, HostFunctionError, InstructionBudgetExceeded, ProgramExit,
+from .errors import (EmulationFault, ExecutorError, HostFunctionError, InstructionBudgetExceeded, ProgramExit,
                      RigError, SignatureError, TimeLimitExceeded)
-from .executor.machine import UnicornMachine
+from .executor.machine import ACCESS, CPU_ERRORS, Machine, UnicornMachine
 from .hostmem import HostPages
 from .layout import PAGE, AddressSpace, page_runs, page_up
 from .limits import DEFAULT as DEFAULT_LIMITS, Limits, exceeded
@@ -59,6 +59,64 @@ _ERR_KIND = {
     unicorn.UC_ERR_FETCH_UNALIGNED: ("unaligned instruction fetch", SIGBUS),
 }
 _FETCH = (unicorn.UC_MEM_FETCH_UNMAPPED, unicorn.UC_MEM_FETCH_PROT)
+#: A `Stop`'s access and CPU error names back to Unicorn's codes (executor mode's fault reports).
+_ACCESS_CODE = {name: code for code, name in ACCESS.items()}
+_CPU_ERRNO = {name: code for code, name in CPU_ERRORS.items()}
+
+
+class _MachineUc:
+    """The Unicorn calls `Process` makes (register ids, protection bits, `UcError`), served by
+    a `rig.executor.Machine`: what lets a process run its code in any executor (executor mode,
+    `Process(..., machine=...)`).  Inside a host call the registers the call needs are read
+    in one round trip (`begin`) and kept until `end`."""
+
+    def __init__(self, machine: Machine, regs: Dict[str, int]):
+        self.machine = machine
+        self._names: Dict[int, str] = {}
+        for name, reg in regs.items():
+            self._names.setdefault(reg, name)
+        self._cache: Optional[Dict[int, int]] = None
+
+    def _name(self, reg: int) -> str:
+        name = self._names.get(reg)
+        if name is None:
+            raise ExecutorError(f"register {reg} has no name on target {self.machine.target.name}")
+        return name
+
+    def begin(self, regs: Sequence[int]) -> None:
+        """Read `regs` now, in one round trip, and answer reads of them from here until `end`."""
+        regs = list(dict.fromkeys(regs))
+        self._cache = dict(zip(regs, self.machine.reg_read_many([self._name(r) for r in regs])))
+
+    def end(self) -> None:
+        self._cache = None
+
+    def reg_read(self, reg: int) -> int:
+        if self._cache is not None:
+            hit = self._cache.get(reg)
+            if hit is not None:
+                return hit
+        return self.machine.reg_read(self._name(reg))
+
+    def reg_write(self, reg: int, value: int) -> None:
+        self.machine.reg_write(self._name(reg), value)
+        if self._cache is not None:
+            self._cache.pop(reg, None)      # the machine may keep fewer bits than were written
+
+    def mem_read(self, address: int, size: int) -> bytes:
+        try:
+            return self.machine.read(address, size)
+        except EmulationFault:
+            raise UcError(unicorn.UC_ERR_READ_UNMAPPED) from None
+
+    def mem_write(self, address: int, data: bytes) -> None:
+        try:
+            self.machine.write(address, data)
+        except EmulationFault:
+            raise UcError(unicorn.UC_ERR_WRITE_UNMAPPED) from None
+
+    def mem_map(self, start: int, size: int, bits: int) -> None:
+        self.machine.map(start, size, "".join(c for c, b in _PROT.items() if bits & b))
 
 
 def fault(message: str, *, kind: str, signal: int = SIGSEGV, **fields) -> EmulationFault:
@@ -145,7 +203,7 @@ class Process:
 
     def __init__(self, target: Target, space: AddressSpace, *, stack_size: int = 1 << 20,
                  heap_size: int = 16 << 20, host_slots: int = 1024, tcg_buffer: int = 32 << 20,
-                 limits: Optional[Limits] = None):
+                 limits: Optional[Limits] = None, machine: Optional[Machine] = None):
         self.target = target
         self.space = space
         #: what the guest may make the host spend (the `Jit`'s `limits`)
@@ -163,8 +221,17 @@ class Process:
         # no hooks of its own: this process's hooks run host functions and system calls inside
         # the emulation, so one call is one `emu_start` whose budget spans its host calls.
         #: the `rig.executor.Machine` underneath (protect and registers go through it)
-        self.machine = UnicornMachine(target, tcg_buffer=tcg_buffer, hooks=False)
-        self.uc = self.machine.uc
+        #: Given one (executor mode: e.g. a `RemoteMachine`), everything goes through it: memory,
+        #: registers (`_MachineUc`), and the runs, host functions served by its `on_host` callback.
+        self.executor_mode = machine is not None
+        if machine is None:
+            self.machine = UnicornMachine(target, tcg_buffer=tcg_buffer, hooks=False)
+            self.uc = self.machine.uc
+        else:
+            if machine.target.name != target.name:
+                raise RigError(f"a {target.name} process cannot run on a {machine.target.name} executor")
+            self.machine = machine
+            self.uc = _MachineUc(machine, target.registers)
         self.describe: Callable[[int], str] = lambda a: ""
         self._cs: Dict[str, object] = {}
         self._fault: Optional[tuple] = None
@@ -223,6 +290,16 @@ class Process:
         self.exit_handlers: List[Tuple[int, int, bool]] = []
         self._intno: Optional[int] = None       # the CPU exception that ended the last call, if any
 
+        abi = target.syscalls
+        #: answers system calls: `kernel.syscall(number, args) -> int` (a value or -errno)
+        self.kernel = NoKernel(abi)
+        if self.executor_mode:
+            # The machine's hooks stop at faults, exceptions and system calls; its code hook
+            # covers the host slots and calls `_on_machine_host` from inside the run.
+            self.machine.host_range(self.host_base, host_size)
+            self._watchdog = None
+            self._syscall_intno = abi.interrupt if abi is not None else None
+            return
         me = weakref.ref(self)   # hooks must not keep the process alive (memory grows otherwise)
         self._watchdog = self.machine.watchdog
         self.uc.hook_add(unicorn.UC_HOOK_MEM_INVALID,
@@ -233,9 +310,6 @@ class Process:
         # Linux system calls: the trap instruction's hook reads the number and arguments and
         # asks `self.kernel` (Linux's semantics live in rig.userland); neither hook costs
         # anything until its instruction runs.
-        abi = target.syscalls
-        #: answers system calls: `kernel.syscall(number, args) -> int` (a value or -errno)
-        self.kernel = NoKernel(abi)
         if abi is not None:
             self._sc = (self.regs[abi.number], tuple(self.regs[r] for r in abi.args), self.regs[abi.result],
                         (1 << (8 * self.ptr)) - 1,
@@ -267,6 +341,8 @@ class Process:
         and it saves a `mem_write` (~6 us) per section.
         """
         starts = [r[0] for r in runs]
+        if self.executor_mode:
+            return self._map_runs_machine(runs, contents, starts)
         held = []
         for address, data in contents:
             # An item may span several runs: a section that starts on a page it
@@ -299,12 +375,36 @@ class Process:
         for i, offset, data in held:
             buffers[i][offset:offset + len(data)] = data
 
+    def _map_runs_machine(self, runs: Sequence[tuple], contents: Sequence[tuple], starts: List[int]) -> None:
+        """`map_runs` in executor mode: each run mapped with its contents (up to the last byte
+        any item puts in it) in the same operation."""
+        images = [bytearray() for _ in runs]
+        for address, data in contents:
+            done = 0
+            while done < len(data):
+                at = address + done
+                i = bisect.bisect_right(starts, at) - 1
+                if i < 0 or at >= starts[i] + runs[i][1]:
+                    raise EmulationFault(f"write of {len(data)} bytes at {address:#x}: memory not mapped "
+                                         f"at {at:#x}", kind="unmapped", address=at)
+                n = min(len(data) - done, starts[i] + runs[i][1] - at)
+                off, image = at - starts[i], images[i]
+                if len(image) < off + n:
+                    image.extend(bytes(off + n - len(image)))
+                image[off:off + n] = data[done:done + n]
+                done += n
+        for (start, size, perms), image in zip(runs, images):
+            self.machine.map(start, size, perms, bytes(image) if image else None)
+
     def unmap_runs(self, runs: Sequence[tuple]) -> None:
         """Unmap runs mapped with `map_runs`."""
         for start, size, _ in runs:
             self._unmap_run(start, size)
 
     def _unmap_run(self, start: int, size: int) -> None:
+        if self.executor_mode:
+            self.machine.unmap(start, size)
+            return
         self.uc.mem_unmap(start, size)
         backing = self._backing.pop(start, None)
         if backing is not None:
@@ -318,6 +418,9 @@ class Process:
         page of a 1 GiB region), one over a host buffer by pointing into it; and a
         split still costs time in proportion to the region (0.2 s for 1 GiB), so a
         large mapping is made of regions of at most `ZERO_CHUNK` bytes."""
+        if self.executor_mode:
+            self.machine.map(start, size, perms)
+            return
         buf = mmap.mmap(-1, size)                     # anonymous: zero, committed on first touch
         address = ctypes.addressof(ctypes.c_char.from_buffer(buf))
         done = 0
@@ -335,6 +438,9 @@ class Process:
 
     def unmap(self, start: int, size: int) -> None:
         """Unmap pages mapped with `map_zeroed` (any page-aligned part of them)."""
+        if self.executor_mode:
+            self.machine.unmap(start, size)
+            return
         try:
             self.uc.mem_unmap(start, size)
             self.uc.ctl_remove_cache(start, start + size)
@@ -660,6 +766,9 @@ class Process:
         `steps.exit(status)` is told when a host function calls exit() (that call ends, and
         the run goes on with what `next` gives).  Returns the output, in order; `ProgramExit`
         (_exit, abort), a fault, a limit or a budget ends the run as it ends a call."""
+        if self.executor_mode:
+            raise RigError("the subprocess executor does not yet run whole programs (jit.run, call_each): "
+                           "use executor='inprocess'")
         self._out = _Output(self.limits.output)
         self._fault = None
         first = steps.next(None)
@@ -727,6 +836,8 @@ class Process:
     def _emulate(self, start: int, budget: int, timeout: float, what: str) -> float:
         """Run from `start` until the return pad, under `budget` instructions and `timeout`
         seconds (host functions see the deadline: `checkpoint`); the seconds it took."""
+        if self.executor_mode:
+            return self._emulate_machine(start, budget, timeout, what)
         t0 = time.perf_counter()
         self._intno = None
         self._timeout = timeout
@@ -757,6 +868,66 @@ class Process:
             raise InstructionBudgetExceeded(f"the {what} ran past its budget of {budget} instructions; "
                                             f"stopped at {where}")
         return elapsed
+
+    def _emulate_machine(self, start: int, budget: int, timeout: float, what: str) -> float:
+        """`_emulate` in executor mode: one `Machine.run` whose host calls are served from inside
+        it (`_on_machine_host`), so its budget and deadline span them; its `Stop` becomes the
+        error `_emulate` raises for the same end."""
+        t0 = time.perf_counter()
+        self._intno = None
+        self._fault = None
+        self._timeout = timeout
+        self.deadline = time.monotonic() + timeout if timeout > 0 else None
+        try:
+            stop = self.machine.run(start, self.return_pad, budget, timeout, on_host=self._on_machine_host)
+        except ProgramExit as e:
+            ordered = self._out.ordered()
+            e.stdout, e.stderr, e.output = _stream(ordered, 1), _stream(ordered, 2), ordered
+            raise
+        finally:
+            self.deadline = None
+            self.uc.end()
+        elapsed = time.perf_counter() - t0
+        reason = stop.reason
+        if reason == "returned":
+            return elapsed
+        if reason == "fault":
+            self._fault = (_ACCESS_CODE.get(stop.access, -1), stop.address, stop.size)
+            raise self._fault_error(UcError(unicorn.UC_ERR_READ_UNMAPPED))
+        if reason == "exception":
+            if stop.intno is not None:
+                self._intno = stop.intno
+                raise self._fault_error(UcError(unicorn.UC_ERR_EXCEPTION))
+            raise self._fault_error(UcError(_CPU_ERRNO.get(stop.error, unicorn.UC_ERR_EXCEPTION)))
+        if reason == "syscall":
+            raise RigError(f"the subprocess executor does not yet run system calls (the {what} made one at "
+                           f"{self._where(stop.pc)}): use executor='inprocess'")
+        where = self._where(stop.pc)
+        if reason == "timeout":
+            raise TimeLimitExceeded(f"the {what} ran past its {timeout:g} s limit; stopped at {where}")
+        if reason == "budget":
+            raise InstructionBudgetExceeded(f"the {what} ran past its budget of {budget} instructions; "
+                                            f"stopped at {where}")
+        raise ExecutorError(f"the {what} stopped at {where} for a reason this process does not handle: "
+                            f"{reason}")
+
+    def _on_machine_host(self, address: int) -> None:
+        """The machine's `on_host` callback: `_on_host`, its registers read in one round trip."""
+        idx, rem = divmod(address - self.host_base, SLOT)
+        if not rem and 1 < idx < len(self._slots):
+            cc = self.target.cc
+            extra = [self.regs[cc.stack_pointer]]
+            if cc.return_address is not None:
+                extra.append(self.regs[cc.return_address])
+            plan, reg_ids = self._plans[idx]
+            if plan.variadic:
+                # variadic arguments are read one at a time: fetch every argument register now
+                extra += [self.regs[r] for r in (*cc.int_args, *cc.float_args) if r in self.regs]
+            self.uc.begin(reg_ids + extra)
+        try:
+            self._on_host(address)
+        finally:
+            self.uc.end()
 
     def _arg_plan(self, sig: Signature, args: Sequence) -> tuple:
         """(types, locations per argument, stack bytes, FP registers used) for a
@@ -901,7 +1072,7 @@ class Process:
 
     def close(self) -> None:
         """Release the emulator's memory now rather than at garbage collection."""
-        self.machine.close()            # the watchdog, and every region unmapped
+        self.machine.close()            # the watchdog, and every region unmapped (a child executor ends)
         self.uc = None
         self._backing.clear()
         self._zeroed.clear()
