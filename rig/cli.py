@@ -723,7 +723,19 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=None)
     d.add_argument("--placements", type=int, default=3)
     d.set_defaults(fn=cmd_demo)
+    from .executor import add_arguments as executor_arguments
+    ex = sub.add_parser("executor", help="serve one emulated target over the executor protocol",
+                        description="Run an executor: the remote process behind the rig, served on "
+                                    "stdin/stdout (rig.executor.protocol) until its input ends.")
+    executor_arguments(ex)
+    ex.set_defaults(fn=cmd_executor)
     return p
+
+
+def cmd_executor(ns) -> int:
+    """`rig executor --stdio --target T`: serve until stdin ends."""
+    from .executor.server import main as serve_main
+    return serve_main(ns.target)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -122,3 +122,17 @@ class UnknownTarget(RigError):
 class ComparisonFailed(RigError):
     """An external tool (ld.lld, qemu, lli) failed, or the program it ran did not
     exit with the expected status; the message names the tool and its stderr."""
+
+
+class ExecutorError(RigError):
+    """An executor (the remote process behind `rig.executor`) refused an operation or a
+    register name, or broke the protocol; the message names the operation and the place."""
+
+
+class ProtocolError(ExecutorError):
+    """A frame of the executor protocol was malformed, out of order or of another version."""
+
+
+class ExecutorDied(ExecutorError):
+    """The executor's process ended (the message names the signal or the exit status) or
+    stayed silent past its deadline, while an operation waited for its answer."""

@@ -81,6 +81,8 @@ _SIGNATURES_VERSION = 1
 
 #: The C runtimes: the rig's Python host functions, or musl's libc (`rig.userland`).
 RUNTIMES = ("host", "musl")
+#: Where a `Jit`'s code runs: this process's emulator, or a child process's (`rig.executor`).
+EXECUTORS = ("inprocess", "subprocess")
 
 
 def runtime_hint(name: Optional[str]) -> str:
@@ -291,9 +293,15 @@ class Jit:
                  host_functions: Optional[Mapping[str, Callable]] = None,
                  stack_size: int = 1 << 20, heap_size: int = 16 << 20, cflags: Sequence[str] = (),
                  runtime: str = "host", stdin: Union[bytes, str] = b"", mounts: Optional[Mapping[str, str]] = None,
-                 runtime_placement: str = "compact", limits: Optional["Limits"] = None):
+                 runtime_placement: str = "compact", limits: Optional["Limits"] = None,
+                 executor: str = "inprocess"):
         if runtime not in RUNTIMES:
             raise RigError(f"unknown runtime {runtime!r}: use {' or '.join(RUNTIMES)}")
+        if executor not in EXECUTORS:
+            raise RigError(f"unknown executor {executor!r}: use {' or '.join(EXECUTORS)}")
+        if executor == "subprocess" and runtime == "musl":
+            raise RigError("the subprocess executor does not yet run system calls, which the musl runtime "
+                           "makes: use executor='inprocess' with runtime='musl'")
         try:
             self.target = _targets.get(target)
         except LookupError as e:
@@ -312,8 +320,19 @@ class Jit:
         #: what an input or the guest may make the rig spend (`rig.limits`)
         self.limits = limits if limits is not None else _limits.DEFAULT
         self.space = _layout.AddressSpace(*self.target.address_space)
-        self.process = Process(self.target, self.space, stack_size=stack_size, heap_size=heap_size,
-                               limits=self.limits)
+        #: "inprocess" or "subprocess" (the code runs in a child process: `rig.executor`)
+        self.executor = executor
+        machine = None
+        if executor == "subprocess":
+            from .executor import RemoteMachine
+            machine = RemoteMachine(self.target)
+        try:
+            self.process = Process(self.target, self.space, stack_size=stack_size, heap_size=heap_size,
+                                   limits=self.limits, machine=machine)
+        except BaseException:
+            if machine is not None:
+                machine.close()
+            raise
         self.process.describe = self.symbolize
         self.host: Dict[str, HostFunction] = dict(default_functions())
         self.tls = StaticTls(self.target, self.space, self.process)   #: the thread's TLS block (made on first use)

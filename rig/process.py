@@ -22,15 +22,15 @@ from unicorn import UcError
 from targets.base import Target
 
 from . import callconv
-from .errors import (EmulationFault, HostFunctionError, InstructionBudgetExceeded, ProgramExit,
+from .errors import (EmulationFault, ExecutorError, HostFunctionError, InstructionBudgetExceeded, ProgramExit,
                      RigError, SignatureError, TimeLimitExceeded)
+from .executor.machine import ACCESS, CPU_ERRORS, Machine, UnicornMachine
 from .hostmem import HostPages
 from .layout import PAGE, AddressSpace, page_runs, page_up
 from .limits import DEFAULT as DEFAULT_LIMITS, Limits, exceeded
 from .runtime.heap import Heap
 from .runtime.host import HostFunction
 from .signature import Signature
-from .watchdog import Watchdog
 
 _PROT = {"r": unicorn.UC_PROT_READ, "w": unicorn.UC_PROT_WRITE, "x": unicorn.UC_PROT_EXEC}
 SLOT = 16                      #: bytes per host-function slot
@@ -59,6 +59,64 @@ _ERR_KIND = {
     unicorn.UC_ERR_FETCH_UNALIGNED: ("unaligned instruction fetch", SIGBUS),
 }
 _FETCH = (unicorn.UC_MEM_FETCH_UNMAPPED, unicorn.UC_MEM_FETCH_PROT)
+#: A `Stop`'s access and CPU error names back to Unicorn's codes (executor mode's fault reports).
+_ACCESS_CODE = {name: code for code, name in ACCESS.items()}
+_CPU_ERRNO = {name: code for code, name in CPU_ERRORS.items()}
+
+
+class _MachineUc:
+    """The Unicorn calls `Process` makes (register ids, protection bits, `UcError`), served by
+    a `rig.executor.Machine`: what lets a process run its code in any executor (executor mode,
+    `Process(..., machine=...)`).  Inside a host call the registers the call needs are read
+    in one round trip (`begin`) and kept until `end`."""
+
+    def __init__(self, machine: Machine, regs: Dict[str, int]):
+        self.machine = machine
+        self._names: Dict[int, str] = {}
+        for name, reg in regs.items():
+            self._names.setdefault(reg, name)
+        self._cache: Optional[Dict[int, int]] = None
+
+    def _name(self, reg: int) -> str:
+        name = self._names.get(reg)
+        if name is None:
+            raise ExecutorError(f"register {reg} has no name on target {self.machine.target.name}")
+        return name
+
+    def begin(self, regs: Sequence[int]) -> None:
+        """Read `regs` now, in one round trip, and answer reads of them from here until `end`."""
+        regs = list(dict.fromkeys(regs))
+        self._cache = dict(zip(regs, self.machine.reg_read_many([self._name(r) for r in regs])))
+
+    def end(self) -> None:
+        self._cache = None
+
+    def reg_read(self, reg: int) -> int:
+        if self._cache is not None:
+            hit = self._cache.get(reg)
+            if hit is not None:
+                return hit
+        return self.machine.reg_read(self._name(reg))
+
+    def reg_write(self, reg: int, value: int) -> None:
+        self.machine.reg_write(self._name(reg), value)
+        if self._cache is not None:
+            self._cache.pop(reg, None)      # the machine may keep fewer bits than were written
+
+    def mem_read(self, address: int, size: int) -> bytes:
+        try:
+            return self.machine.read(address, size)
+        except EmulationFault:
+            raise UcError(unicorn.UC_ERR_READ_UNMAPPED) from None
+
+    def mem_write(self, address: int, data: bytes) -> None:
+        try:
+            self.machine.write(address, data)
+        except EmulationFault:
+            raise UcError(unicorn.UC_ERR_WRITE_UNMAPPED) from None
+
+    def mem_map(self, start: int, size: int, bits: int) -> None:
+        self.machine.map(start, size, "".join(c for c, b in _PROT.items() if bits & b))
 
 
 def fault(message: str, *, kind: str, signal: int = SIGSEGV, **fields) -> EmulationFault:
@@ -145,7 +203,7 @@ class Process:
 
     def __init__(self, target: Target, space: AddressSpace, *, stack_size: int = 1 << 20,
                  heap_size: int = 16 << 20, host_slots: int = 1024, tcg_buffer: int = 32 << 20,
-                 limits: Optional[Limits] = None):
+                 limits: Optional[Limits] = None, machine: Optional[Machine] = None):
         self.target = target
         self.space = space
         #: what the guest may make the host spend (the `Jit`'s `limits`)
@@ -157,12 +215,23 @@ class Process:
         self._step_sig: Optional[Signature] = None      # the signature of its current call
         self.regs = target.registers
         self.ptr = target.pointer_size
-        self.uc = unicorn.Uc(target.uc_arch, target.uc_mode)
-        # Every trial puts code at new addresses, so translations pile up: with
-        # Unicorn's 1 GiB default the resident set grew ~3 MiB per 1,000 trials.
-        # A small buffer is flushed and reused when full.
-        self.uc.ctl_set_tcg_buffer_size(tcg_buffer)
-        target.enable_fp(self.uc)
+        # The emulator, its translation buffer (small: every trial puts code at new addresses,
+        # and with Unicorn's 1 GiB default the resident set grew ~3 MiB per 1,000 trials), FP,
+        # the watchdog and the CPU reset come from the executor's in-process machine.  It gets
+        # no hooks of its own: this process's hooks run host functions and system calls inside
+        # the emulation, so one call is one `emu_start` whose budget spans its host calls.
+        #: the `rig.executor.Machine` underneath (protect and registers go through it)
+        #: Given one (executor mode: e.g. a `RemoteMachine`), everything goes through it: memory,
+        #: registers (`_MachineUc`), and the runs, host functions served by its `on_host` callback.
+        self.executor_mode = machine is not None
+        if machine is None:
+            self.machine = UnicornMachine(target, tcg_buffer=tcg_buffer, hooks=False)
+            self.uc = self.machine.uc
+        else:
+            if machine.target.name != target.name:
+                raise RigError(f"a {target.name} process cannot run on a {machine.target.name} executor")
+            self.machine = machine
+            self.uc = _MachineUc(machine, target.registers)
         self.describe: Callable[[int], str] = lambda a: ""
         self._cs: Dict[str, object] = {}
         self._fault: Optional[tuple] = None
@@ -221,9 +290,18 @@ class Process:
         self.exit_handlers: List[Tuple[int, int, bool]] = []
         self._intno: Optional[int] = None       # the CPU exception that ended the last call, if any
 
+        abi = target.syscalls
+        #: answers system calls: `kernel.syscall(number, args) -> int` (a value or -errno)
+        self.kernel = NoKernel(abi)
+        if self.executor_mode:
+            # The machine's hooks stop at faults, exceptions and system calls; its code hook
+            # covers the host slots and calls `_on_machine_host` from inside the run.
+            self.machine.host_range(self.host_base, host_size)
+            self._watchdog = None
+            self._syscall_intno = abi.interrupt if abi is not None else None
+            return
         me = weakref.ref(self)   # hooks must not keep the process alive (memory grows otherwise)
-        uc = self.uc
-        self._watchdog = Watchdog(uc.emu_stop)
+        self._watchdog = self.machine.watchdog
         self.uc.hook_add(unicorn.UC_HOOK_MEM_INVALID,
                          lambda uc, access, address, size, value, _: me()._on_bad_memory(access, address, size))
         self.uc.hook_add(unicorn.UC_HOOK_CODE, lambda uc, address, size, _: me()._on_host(address),
@@ -232,9 +310,6 @@ class Process:
         # Linux system calls: the trap instruction's hook reads the number and arguments and
         # asks `self.kernel` (Linux's semantics live in rig.userland); neither hook costs
         # anything until its instruction runs.
-        abi = target.syscalls
-        #: answers system calls: `kernel.syscall(number, args) -> int` (a value or -errno)
-        self.kernel = NoKernel(abi)
         if abi is not None:
             self._sc = (self.regs[abi.number], tuple(self.regs[r] for r in abi.args), self.regs[abi.result],
                         (1 << (8 * self.ptr)) - 1,
@@ -246,8 +321,6 @@ class Process:
         # depends on that (x86-64's division fault is SIGFPE, int3 SIGTRAP).
         self._syscall_intno = abi.interrupt if abi is not None else None
         self.uc.hook_add(unicorn.UC_HOOK_INTR, lambda uc, intno, _: me()._on_interrupt(intno))
-        # The CPU as it starts, to return to after an exception (see `_reset_cpu`).
-        self._clean_cpu = self.uc.context_save()
 
     # -- memory -------------------------------------------------------------
 
@@ -268,6 +341,8 @@ class Process:
         and it saves a `mem_write` (~6 us) per section.
         """
         starts = [r[0] for r in runs]
+        if self.executor_mode:
+            return self._map_runs_machine(runs, contents, starts)
         held = []
         for address, data in contents:
             # An item may span several runs: a section that starts on a page it
@@ -300,12 +375,36 @@ class Process:
         for i, offset, data in held:
             buffers[i][offset:offset + len(data)] = data
 
+    def _map_runs_machine(self, runs: Sequence[tuple], contents: Sequence[tuple], starts: List[int]) -> None:
+        """`map_runs` in executor mode: each run mapped with its contents (up to the last byte
+        any item puts in it) in the same operation."""
+        images = [bytearray() for _ in runs]
+        for address, data in contents:
+            done = 0
+            while done < len(data):
+                at = address + done
+                i = bisect.bisect_right(starts, at) - 1
+                if i < 0 or at >= starts[i] + runs[i][1]:
+                    raise EmulationFault(f"write of {len(data)} bytes at {address:#x}: memory not mapped "
+                                         f"at {at:#x}", kind="unmapped", address=at)
+                n = min(len(data) - done, starts[i] + runs[i][1] - at)
+                off, image = at - starts[i], images[i]
+                if len(image) < off + n:
+                    image.extend(bytes(off + n - len(image)))
+                image[off:off + n] = data[done:done + n]
+                done += n
+        for (start, size, perms), image in zip(runs, images):
+            self.machine.map(start, size, perms, bytes(image) if image else None)
+
     def unmap_runs(self, runs: Sequence[tuple]) -> None:
         """Unmap runs mapped with `map_runs`."""
         for start, size, _ in runs:
             self._unmap_run(start, size)
 
     def _unmap_run(self, start: int, size: int) -> None:
+        if self.executor_mode:
+            self.machine.unmap(start, size)
+            return
         self.uc.mem_unmap(start, size)
         backing = self._backing.pop(start, None)
         if backing is not None:
@@ -319,6 +418,9 @@ class Process:
         page of a 1 GiB region), one over a host buffer by pointing into it; and a
         split still costs time in proportion to the region (0.2 s for 1 GiB), so a
         large mapping is made of regions of at most `ZERO_CHUNK` bytes."""
+        if self.executor_mode:
+            self.machine.map(start, size, perms)
+            return
         buf = mmap.mmap(-1, size)                     # anonymous: zero, committed on first touch
         address = ctypes.addressof(ctypes.c_char.from_buffer(buf))
         done = 0
@@ -336,6 +438,9 @@ class Process:
 
     def unmap(self, start: int, size: int) -> None:
         """Unmap pages mapped with `map_zeroed` (any page-aligned part of them)."""
+        if self.executor_mode:
+            self.machine.unmap(start, size)
+            return
         try:
             self.uc.mem_unmap(start, size)
             self.uc.ctl_remove_cache(start, start + size)
@@ -363,29 +468,25 @@ class Process:
                     buf.madvise(mmap.MADV_DONTNEED, lo - base, hi - lo)   # give those pages back
 
     def protect(self, start: int, size: int, perms: str) -> None:
-        """Set the permissions of mapped pages (page-aligned start and size)."""
-        try:
-            self.uc.mem_protect(start, size, perms_bits(perms))
-        except UcError as e:
-            raise EmulationFault(f"cannot protect {size:#x} bytes at {start:#x}: {e}", kind="unmapped",
-                                 address=start) from None
+        """Set the permissions of mapped pages (page-aligned start and size), or `EmulationFault`."""
+        self.machine.protect(start, size, perms)
 
     def read_register(self, name: str) -> int:
-        """A register by its target name ("fs_base", "tpidruro", "x0", ...)."""
-        return self.uc.reg_read(self.regs[name])
+        """A register by its target name ("fs_base", "tpidruro", "x0", ...); an unknown name
+        is an `ExecutorError`."""
+        return self.machine.reg_read(name)
 
     def write_register(self, name: str, value: int) -> None:
         """Set a register by its target name."""
-        self.uc.reg_write(self.regs[name], value)
+        self.machine.reg_write(name, value)
 
     def write(self, address: int, data: bytes) -> None:
         """Write bytes (regardless of page protections), or `EmulationFault`."""
         try:
-            self.uc.mem_write(address, bytes(data))
-            # Code already translated from these bytes would run on unchanged (a relink
-            # after a call): drop those translations.
-            self.uc.ctl_remove_cache(address, address + max(1, len(data)))
-        except UcError:
+            # The machine also drops code already translated from these bytes (it would run on
+            # unchanged after a relink).
+            self.machine.write(address, data)
+        except EmulationFault:
             raise self._unmapped("write", address, len(data)) from None
 
     def read(self, address: int, size: int) -> bytes:
@@ -393,8 +494,8 @@ class Process:
         if size > CHECKED_READ:
             self.check_range(address, size, "read")
         try:
-            return bytes(self.uc.mem_read(address, size))
-        except UcError:
+            return self.machine.read(address, size)
+        except EmulationFault:
             raise self._unmapped("read", address, size) from None
 
     def read_cstring(self, address: int, limit: Optional[int] = None) -> bytes:
@@ -423,12 +524,12 @@ class Process:
     def first_unmapped(self, address: int, size: int) -> Optional[int]:
         """The first address in [address, address + size) no page is mapped at, or None."""
         end = address + size
-        for begin, last, _ in sorted(self.uc.mem_regions()):
-            if last < address:
+        for begin, stop, _ in self.machine.regions():
+            if stop <= address:
                 continue
             if begin > address:
                 return address
-            address = last + 1
+            address = stop
             if address >= end:
                 return None
         return address if address < end else None
@@ -665,6 +766,9 @@ class Process:
         `steps.exit(status)` is told when a host function calls exit() (that call ends, and
         the run goes on with what `next` gives).  Returns the output, in order; `ProgramExit`
         (_exit, abort), a fault, a limit or a budget ends the run as it ends a call."""
+        if self.executor_mode:
+            raise RigError("the subprocess executor does not yet run whole programs (jit.run, call_each): "
+                           "use executor='inprocess'")
         self._out = _Output(self.limits.output)
         self._fault = None
         first = steps.next(None)
@@ -732,6 +836,8 @@ class Process:
     def _emulate(self, start: int, budget: int, timeout: float, what: str) -> float:
         """Run from `start` until the return pad, under `budget` instructions and `timeout`
         seconds (host functions see the deadline: `checkpoint`); the seconds it took."""
+        if self.executor_mode:
+            return self._emulate_machine(start, budget, timeout, what)
         t0 = time.perf_counter()
         self._intno = None
         self._timeout = timeout
@@ -749,7 +855,9 @@ class Process:
             self._watchdog.disarm()
             self.deadline = None
             if self._intno is not None:
-                self._reset_cpu()
+                # A CPU exception the hook stopped at is never delivered: QEMU's x86 would keep
+                # it in progress (the next division fault a double fault, then a triple fault).
+                self.machine.reset_cpu()
         elapsed = time.perf_counter() - t0
         pc = self.uc.reg_read(self.regs[self.target.pc])
         if pc != self.return_pad:
@@ -760,6 +868,66 @@ class Process:
             raise InstructionBudgetExceeded(f"the {what} ran past its budget of {budget} instructions; "
                                             f"stopped at {where}")
         return elapsed
+
+    def _emulate_machine(self, start: int, budget: int, timeout: float, what: str) -> float:
+        """`_emulate` in executor mode: one `Machine.run` whose host calls are served from inside
+        it (`_on_machine_host`), so its budget and deadline span them; its `Stop` becomes the
+        error `_emulate` raises for the same end."""
+        t0 = time.perf_counter()
+        self._intno = None
+        self._fault = None
+        self._timeout = timeout
+        self.deadline = time.monotonic() + timeout if timeout > 0 else None
+        try:
+            stop = self.machine.run(start, self.return_pad, budget, timeout, on_host=self._on_machine_host)
+        except ProgramExit as e:
+            ordered = self._out.ordered()
+            e.stdout, e.stderr, e.output = _stream(ordered, 1), _stream(ordered, 2), ordered
+            raise
+        finally:
+            self.deadline = None
+            self.uc.end()
+        elapsed = time.perf_counter() - t0
+        reason = stop.reason
+        if reason == "returned":
+            return elapsed
+        if reason == "fault":
+            self._fault = (_ACCESS_CODE.get(stop.access, -1), stop.address, stop.size)
+            raise self._fault_error(UcError(unicorn.UC_ERR_READ_UNMAPPED))
+        if reason == "exception":
+            if stop.intno is not None:
+                self._intno = stop.intno
+                raise self._fault_error(UcError(unicorn.UC_ERR_EXCEPTION))
+            raise self._fault_error(UcError(_CPU_ERRNO.get(stop.error, unicorn.UC_ERR_EXCEPTION)))
+        if reason == "syscall":
+            raise RigError(f"the subprocess executor does not yet run system calls (the {what} made one at "
+                           f"{self._where(stop.pc)}): use executor='inprocess'")
+        where = self._where(stop.pc)
+        if reason == "timeout":
+            raise TimeLimitExceeded(f"the {what} ran past its {timeout:g} s limit; stopped at {where}")
+        if reason == "budget":
+            raise InstructionBudgetExceeded(f"the {what} ran past its budget of {budget} instructions; "
+                                            f"stopped at {where}")
+        raise ExecutorError(f"the {what} stopped at {where} for a reason this process does not handle: "
+                            f"{reason}")
+
+    def _on_machine_host(self, address: int) -> None:
+        """The machine's `on_host` callback: `_on_host`, its registers read in one round trip."""
+        idx, rem = divmod(address - self.host_base, SLOT)
+        if not rem and 1 < idx < len(self._slots):
+            cc = self.target.cc
+            extra = [self.regs[cc.stack_pointer]]
+            if cc.return_address is not None:
+                extra.append(self.regs[cc.return_address])
+            plan, reg_ids = self._plans[idx]
+            if plan.variadic:
+                # variadic arguments are read one at a time: fetch every argument register now
+                extra += [self.regs[r] for r in (*cc.int_args, *cc.float_args) if r in self.regs]
+            self.uc.begin(reg_ids + extra)
+        try:
+            self._on_host(address)
+        finally:
+            self.uc.end()
 
     def _arg_plan(self, sig: Signature, args: Sequence) -> tuple:
         """(types, locations per argument, stack bytes, FP registers used) for a
@@ -815,24 +983,6 @@ class Process:
             for reg, src in clobbers:
                 write(reg, read(src) if src is not None else self._syscall_return())
 
-    def _reset_cpu(self) -> None:
-        """The CPU as it started, keeping every register's value.  A CPU exception the
-        interrupt hook stops at is never delivered, so QEMU's x86 keeps it as the exception
-        in progress: the next division fault became a double fault (vector 8), the one
-        after that a triple fault that silently stops every later call."""
-        keep = {}
-        for name, reg in self.regs.items():
-            try:
-                keep[reg] = self.uc.reg_read(reg)
-            except (UcError, ValueError):
-                pass
-        self.uc.context_restore(self._clean_cpu)
-        for reg, value in keep.items():
-            try:
-                self.uc.reg_write(reg, value)
-            except (UcError, ValueError):
-                pass
-
     def _on_interrupt(self, intno: int) -> None:
         if intno == self._syscall_intno:
             return self._on_syscall()
@@ -874,7 +1024,8 @@ class Process:
 
     def registers(self) -> Dict[str, int]:
         """The target's fault registers, read now."""
-        return {r: self.uc.reg_read(self.regs[r]) for r in self.target.fault_registers}
+        names = self.target.fault_registers
+        return dict(zip(names, self.machine.reg_read_many(names)))
 
     def _fault_error(self, e: UcError) -> EmulationFault:
         pc = self.uc.reg_read(self.regs[self.target.pc])
@@ -921,11 +1072,8 @@ class Process:
 
     def close(self) -> None:
         """Release the emulator's memory now rather than at garbage collection."""
-        self._watchdog.close()
-        uc, self.uc = self.uc, None
-        if uc is not None:
-            for start, end, _ in list(uc.mem_regions()):
-                uc.mem_unmap(start, end - start + 1)
+        self.machine.close()            # the watchdog, and every region unmapped (a child executor ends)
+        self.uc = None
         self._backing.clear()
         self._zeroed.clear()
         self._host_pages.clear()

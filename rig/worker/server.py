@@ -42,12 +42,17 @@ def write_frame(stream, header: dict, blob: bytes = b"") -> None:
     stream.flush()
 
 
-def read_frame(stream):
-    """One frame as (header, blob), or None at a clean end of input."""
+def read_frame(stream, max_header: int = 0, max_blob: int = 0):
+    """One frame as (header, blob), or None at a clean end of input.  With `max_header` or
+    `max_blob` (bytes, 0: no bound), a frame claiming more raises ValueError before anything
+    of it is read: a garbled length must not make the reader wait for gigabytes."""
     first = _read_exactly(stream, _HEAD.size)
     if first is None:
         return None
     head_len, blob_len = _HEAD.unpack(first)
+    if (max_header and head_len > max_header) or (max_blob and blob_len > max_blob):
+        raise ValueError(f"frame claims a {head_len:,}-byte header and a {blob_len:,}-byte blob "
+                         f"(bounds: {max_header or 'none'}, {max_blob or 'none'})")
     head = _read_exactly(stream, head_len)
     blob = _read_exactly(stream, blob_len) if blob_len else b""
     if head is None or blob is None:
@@ -60,6 +65,8 @@ def _read_exactly(stream, n: int):
     while left:
         chunk = stream.read(left)
         if not chunk:
+            if chunks:          # part of a frame, then the end: not a clean end of input
+                raise EOFError(f"truncated frame ({n - left} of {n} bytes)")
             return None
         chunks.append(chunk)
         left -= len(chunk)

@@ -1,0 +1,306 @@
+"""`RemoteMachine`: a `Machine` whose emulator runs in a child process (``python -m
+rig.executor --stdio``), reached over its stdin/stdout with `rig.executor.protocol`.
+
+Operations that need no answer (map, unmap, protect, write, reg_write, host_range) wait in a
+batch until one that does (read, reg_read, run, flush) sends them all in one round trip; a
+deferred op's failure is raised there, naming the op.  The child's death or its silence past
+a deadline is `ExecutorDied`, never a hang -- also while the child waits inside a run for
+a host callback's operations (`run` with `on_host`).
+"""
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Iterable, List, Optional, Tuple
+
+from targets.base import Target
+
+from ..errors import ExecutorDied, ExecutorError, ProtocolError
+from . import protocol
+from .machine import Machine, Stop
+
+#: Seconds an answer may take beyond a run's own timeout (the child's start-up, a large batch).
+GRACE = 30.0
+_ROOT = str(Path(__file__).resolve().parents[2])     # where `rig` and `targets` are importable from
+
+
+class _Reader:
+    """A file-like `read(n)` over a pipe that gives up at `deadline` (`time.monotonic()`):
+    `read_frame` reads through it, so a silent child cannot block the rig."""
+
+    def __init__(self, fd: int, on_silence):
+        self.fd = fd
+        self.deadline: Optional[float] = None
+        self._on_silence = on_silence
+
+    def read(self, n: int) -> bytes:
+        """Up to `n` bytes, b"" at the end of input."""
+        while True:
+            wait = None if self.deadline is None else self.deadline - time.monotonic()
+            if wait is not None and wait <= 0:
+                self._on_silence()
+            ready, _, _ = select.select([self.fd], [], [], wait)
+            if ready:
+                return os.read(self.fd, min(n, 1 << 20))
+
+
+class RemoteMachine(Machine):
+    """A `Machine` in a child process for `target` (the child runs a `UnicornMachine`)."""
+
+    def __init__(self, target: Target, *, python: str = sys.executable, grace: float = GRACE):
+        self.target = target
+        self.grace = grace
+        self._batch = protocol.Batch()
+        self._what: List[str] = []               # per queued op, a description for errors
+        # The child's stderr goes to a file: read only when it dies, and a pipe nobody
+        # drains would block a chatty child.
+        self._stderr = tempfile.TemporaryFile()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = _ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        self._proc = subprocess.Popen([python, "-m", "rig.executor", "--stdio", "--target", target.name],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+                                      env=env, bufsize=0)
+        self.pid = self._proc.pid
+        self._in = _Reader(self._proc.stdout.fileno(), self._silent)
+        self._closed = False
+        self._in_host = False                    # inside a run's host callback
+        reply, _ = self._exchange({"op": "hello", "version": protocol.VERSION, "target": target.name}, b"",
+                                  grace, "hello")
+        if reply.get("version") != protocol.VERSION or reply.get("target") != target.name:
+            self.close()
+            raise ProtocolError(f"executor {self.pid}: answered hello with version {reply.get('version')!r}, "
+                                f"target {reply.get('target')!r}; expected {protocol.VERSION}, {target.name!r}")
+
+    # -- the wire ---------------------------------------------------------------------
+
+    def _silent(self):
+        waited = self._waiting
+        self._kill()
+        raise ExecutorDied(f"executor {self.pid} ({self.target.name}) was silent for {waited:g} s "
+                           f"while answering {self._asking}; killed it")
+
+    def _died(self, asking: str) -> ExecutorDied:
+        try:
+            status = self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._kill()
+            status = self._proc.wait()
+        if status < 0:
+            try:
+                how = f"was killed by signal {-status} ({signal.Signals(-status).name})"
+            except ValueError:
+                how = f"was killed by signal {-status}"
+        else:
+            how = f"exited with status {status}"
+        self._stderr.seek(0)
+        tail = self._stderr.read()[-2000:].decode("utf-8", "replace").strip()
+        self._closed = True
+        return ExecutorDied(f"executor {self.pid} ({self.target.name}) {how} while answering {asking}"
+                            + (f"; its stderr ends:\n{tail}" if tail else ""))
+
+    def _kill(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        self._closed = True
+
+    def _exchange(self, header: dict, blob: bytes, wait: float, asking: str,
+                  on_event: Optional[Callable[[dict], None]] = None):
+        """Send one request and read its reply (header, blob), within `wait` seconds.  Event
+        frames before the reply go to `on_event` (each one then has `wait` seconds again);
+        without it an event is a `ProtocolError`."""
+        if self._closed:
+            raise ExecutorDied(f"executor {self.pid} ({self.target.name}) is gone; cannot answer {asking}")
+        self._put(header, blob, asking)
+        while True:
+            reply, out = self._receive(wait, asking)
+            if "event" not in reply:
+                break
+            if on_event is None:
+                self._kill()            # the streams are out of step: nothing after this can be trusted
+                raise ProtocolError(f"executor {self.pid}: unexpected event {reply!r:.200} while waiting "
+                                    f"for the answer to {asking}")
+            on_event(reply)
+        if not reply.get("ok", False) and "index" not in reply:
+            raise protocol.error_from_json(reply.get("error"), f"executor {self.pid}, {asking}")
+        return reply, out
+
+    def _put(self, header: dict, blob: bytes, asking: str) -> None:
+        """Send one frame; a closed pipe is the child's death."""
+        try:
+            protocol.send(self._proc.stdin, header, blob)
+        except (BrokenPipeError, ConnectionResetError):
+            raise self._died(asking) from None
+
+    def _receive(self, wait: float, asking: str):
+        """The next frame (header, blob) within `wait` seconds; the child's end, silence or
+        fatal reply raised."""
+        self._asking, self._waiting = asking, wait
+        self._in.deadline = time.monotonic() + wait if wait != float("inf") else None
+        try:
+            frame = protocol.receive(self._in, f"executor {self.pid}")
+        finally:
+            self._in.deadline = None
+        if frame is None:
+            raise self._died(asking)
+        reply, out = frame
+        if reply.get("fatal"):
+            self._kill()
+            raise protocol.error_from_json(reply.get("error"), f"executor {self.pid} ended the conversation")
+        return reply, out
+
+    def _queue(self, what: str, op: str, data: Optional[bytes] = None, **fields) -> int:
+        self._what.append(what)
+        return self._batch.add(op, data, **fields)
+
+    def _send(self, wait: float = 0.0, asked: Optional[int] = None,
+              on_event: Optional[Callable[[dict], None]] = None):
+        """Send the batch; (results, reply blob).  The first failed op's error is raised (named
+        "deferred" unless it is op `asked`, the one the caller waits for).  `on_event` serves
+        the events of a run with host events."""
+        batch, what = self._batch, self._what
+        self._batch, self._what = protocol.Batch(), []
+        if not batch:
+            return [], b""
+        asking = what[-1] if len(what) == 1 else f"a batch of {len(what)} operations ending with {what[-1]}"
+        reply, out = self._exchange(batch.header(), batch.blob(), wait + self.grace, asking, on_event)
+        results = reply.get("results")
+        if not isinstance(results, list):
+            raise ProtocolError(f"executor {self.pid}: reply without results to {asking}")
+        if not reply.get("ok"):
+            i = reply.get("index")
+            where = what[i] if isinstance(i, int) and 0 <= i < len(what) else asking
+            # The executor's message names the op when it ran; a deferred op is named here too.
+            prefix = f"executor {self.pid}" + (f", {where} (deferred)" if i != asked else "")
+            raise protocol.error_from_json(reply.get("error"), prefix)
+        if len(results) != len(batch):
+            raise ProtocolError(f"executor {self.pid}: {len(results)} results for {len(batch)} operations")
+        return results, out
+
+    # -- the Machine ---------------------------------------------------------------
+
+    def map(self, start: int, size: int, perms: str, data: Optional[bytes] = None) -> None:
+        """Map pages (deferred to the next round trip)."""
+        self._queue(f"map of {size:#x} bytes at {start:#x}", "map", data, start=start, size=size, perms=perms)
+
+    def unmap(self, start: int, size: int) -> None:
+        """Unmap pages (deferred)."""
+        self._queue(f"unmap of {size:#x} bytes at {start:#x}", "unmap", start=start, size=size)
+
+    def protect(self, start: int, size: int, perms: str) -> None:
+        """Set permissions (deferred)."""
+        self._queue(f"protect of {size:#x} bytes at {start:#x}", "protect", start=start, size=size, perms=perms)
+
+    def write(self, address: int, data: bytes) -> None:
+        """Write bytes (deferred)."""
+        self._queue(f"write of {len(data):,} bytes at {address:#x}", "write", bytes(data), address=address)
+
+    def read(self, address: int, size: int) -> bytes:
+        """Read bytes (one round trip, with whatever is deferred)."""
+        i = self._queue(f"read of {size:,} bytes at {address:#x}", "read", address=address, size=size)
+        results, out = self._send(asked=i)
+        return protocol.payload(results[i], out, f"executor {self.pid} read")
+
+    def regions(self) -> List[Tuple[int, int, str]]:
+        """The mapped regions (one round trip, with whatever is deferred)."""
+        i = self._queue("regions", "regions")
+        results, _ = self._send(asked=i)
+        return [tuple(r) for r in results[i]]
+
+    def reg_read(self, name: str) -> int:
+        """A register by its target name (one round trip)."""
+        return self.reg_read_many([name])[0]
+
+    def reg_read_many(self, names: Iterable[str]) -> List[int]:
+        """Several registers in one round trip."""
+        names = list(names)
+        i = self._queue(f"read of registers {', '.join(names)}", "reg_read", names=names)
+        results, _ = self._send(asked=i)
+        return results[i]
+
+    def reg_write(self, name: str, value: int) -> None:
+        """Set a register (deferred)."""
+        self._queue(f"write of register {name}", "reg_write", name=name, value=value)
+
+    def host_range(self, start: int, size: int) -> None:
+        """Declare the host slots (deferred)."""
+        self._queue(f"host slots at {start:#x}", "host_range", start=start, size=size)
+
+    def run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
+            on_host: Optional[Callable[[int], None]] = None) -> Stop:
+        """Run in the child; the reply (or the next host event) may take `timeout` plus the
+        grace seconds.  With `on_host`, the child stays inside the run at each host slot and
+        `on_host(slot)` runs here, its operations answered by the child from inside the run;
+        then the child resumes (see `Machine.run`)."""
+        if self._in_host:
+            # The child is inside emulation: a nested run is what it cannot do.
+            raise ExecutorError(f"executor {self.pid}: run from {start_pc:#x}: not from inside a host callback")
+        what = f"run from {start_pc:#x}"
+        fields = dict(start_pc=start_pc, until_pc=until_pc, budget=budget, timeout=timeout)
+        if on_host is not None:
+            fields["host"] = True
+        i = self._queue(what, "run", **fields)
+        failed: List[BaseException] = []
+
+        def on_event(event: dict) -> None:
+            slot = event.get("slot")
+            if event.get("event") != "host" or not isinstance(slot, int) or on_host is None:
+                self._kill()
+                raise ProtocolError(f"executor {self.pid}: unexpected event {event!r:.200} during the {what}")
+            self._in_host = True
+            try:
+                on_host(slot)
+                self._send()            # its deferred writes must land before the run goes on
+            except (ExecutorDied, ProtocolError):
+                raise                   # the stream is gone or out of step: no resume to send
+            except BaseException as e:
+                # Keep the stream in step: ask the child to end the run, read its (discarded)
+                # reply, and raise the callback's error then.  Its operations still deferred
+                # are dropped: the host call did not complete, so its effects are not wanted.
+                failed.append(e)
+                self._batch, self._what = protocol.Batch(), []
+            finally:
+                self._in_host = False
+            self._put({"op": "resume", "abort": True} if failed else {"op": "resume"}, b"",
+                      f"the resume from host slot {slot:#x}")
+
+        # No timeout: only the child's death ends the wait (a silent child is still running).
+        results, _ = self._send(timeout if timeout > 0 else float("inf"), asked=i,
+                                on_event=on_event if on_host is not None else None)
+        if failed:
+            raise failed[0]
+        return Stop.from_json(results[i])
+
+    def flush(self) -> None:
+        """Send what is deferred now; a deferred op's failure is raised here."""
+        self._send()
+
+    def close(self) -> None:
+        """End the child: close its input (it exits at the end of input), kill it if it lingers."""
+        if self._proc.poll() is None:
+            try:
+                self._proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._kill()
+        self._closed = True
+        for f in (self._proc.stdout, self._stderr):
+            try:
+                f.close()
+            except OSError:
+                pass
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:       # interpreter shutdown: nothing left to tidy
+            pass

@@ -1,0 +1,160 @@
+"""The executor protocol: versioned, batched, length-prefixed frames.
+
+Frames are the compile worker's (`rig.worker.server.write_frame` / `read_frame`):
+``<u32 header length><u64 blob length><JSON header><blob>``.  JSON and raw bytes, never
+pickle: neither side executes what the other sends.
+
+The conversation:
+
+1. the client sends ``{"op": "hello", "version": VERSION, "target": name}``; the server
+   answers ``{"ok": true, "version": VERSION, "target": name, "pid": ...}``, or an error
+   and ends when the version or the target differs;
+2. then each request is ``{"op": "batch", "ops": [...]}``: operations done in order, their
+   byte payloads (a map's contents, a write's bytes) concatenated in the blob, each op
+   naming its slice as ``"data": [offset, length]``; the reply is ``{"ok": true, "results":
+   [...]}`` (one per op; a read's bytes in the reply's blob, as ``{"data": [offset, length]}``).
+   An op that fails ends the batch: ``{"ok": false, "index": i, "error": {...}, "results":
+   [...the ones before]}``.
+
+3. a run op with ``"host": true`` keeps the executor inside emulation at each host slot: it
+   sends the event ``{"event": "host", "slot": address}`` and then answers batches (reads,
+   writes, registers: the rig's host function at work) until the client sends ``{"op":
+   "resume"}`` (``"abort": true`` when the host function failed: the run ends there), and
+   emulation goes on under the same budget and deadline.  The run's batch reply comes once
+   the run is over.  A resume outside a host event, or an event outside such a run, is a
+   `ProtocolError`.
+
+So a trial (maps, writes, protections, a call, unmaps) is one round trip.  A frame that
+cannot be parsed, or a request out of order, is an error on both sides: the server answers
+it when it can and ends (the stream is no longer in step), the client raises
+`ProtocolError`; neither waits for bytes that will not come.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Tuple
+
+from .. import errors as _errors
+from ..errors import ExecutorError, ProtocolError, RigError
+from ..worker.server import read_frame, write_frame
+
+#: Bumped whenever a message changes meaning; both sides refuse another.  (2: host events
+#: inside a run, and resume.)
+VERSION = 2
+#: A header larger than this is garbage, not a request (a batch of 100,000 ops is ~5 MB).
+MAX_HEADER = 64 << 20
+#: One frame's bytes at most (a whole image's sections in one batch fit many times over).
+MAX_BLOB = 4 << 30
+
+#: The operations a batch may hold, and the fields each one needs.
+OPS: Dict[str, Tuple[str, ...]] = {
+    "map": ("start", "size", "perms"),
+    "unmap": ("start", "size"),
+    "protect": ("start", "size", "perms"),
+    "write": ("address",),
+    "read": ("address", "size"),
+    "regions": (),
+    "reg_read": ("names",),
+    "reg_write": ("name", "value"),
+    "host_range": ("start", "size"),
+    "run": ("start_pc", "until_pc", "budget", "timeout"),
+}
+
+
+def send(stream, header: dict, blob: bytes = b"") -> None:
+    """Write one frame (the compile worker's format) and flush it."""
+    write_frame(stream, header, blob)
+
+
+def receive(stream, where: str) -> Optional[Tuple[dict, bytes]]:
+    """One frame as (header, blob), None at a clean end of input; a malformed or truncated
+    frame is a `ProtocolError` naming `where` (who was reading)."""
+    try:
+        frame = read_frame(stream, MAX_HEADER, MAX_BLOB)
+    except (ValueError, EOFError, UnicodeDecodeError) as e:
+        raise ProtocolError(f"{where}: malformed frame: {e}") from None
+    if frame is not None and not isinstance(frame[0], dict):
+        raise ProtocolError(f"{where}: malformed frame: the header is {type(frame[0]).__name__}, not an object")
+    return frame
+
+
+class Batch:
+    """Operations gathered for one request: `add` them, then `header()` and `blob()`."""
+
+    def __init__(self):
+        self.ops: List[dict] = []
+        self._chunks: List[bytes] = []
+        self._size = 0
+
+    def add(self, op: str, data: Optional[bytes] = None, **fields: Any) -> int:
+        """Append an operation (its payload, if any, to the blob); its index in the batch."""
+        entry = {"op": op, **fields}
+        if data is not None:
+            data = bytes(data)
+            entry["data"] = [self._size, len(data)]
+            self._chunks.append(data)
+            self._size += len(data)
+        self.ops.append(entry)
+        return len(self.ops) - 1
+
+    def __len__(self) -> int:
+        return len(self.ops)
+
+    def header(self) -> dict:
+        """The request's JSON header."""
+        return {"op": "batch", "ops": self.ops}
+
+    def blob(self) -> bytes:
+        """The payloads, concatenated in op order."""
+        return b"".join(self._chunks)
+
+
+def payload(entry: dict, blob: bytes, where: str) -> Optional[bytes]:
+    """The bytes an op's or a result's ``"data": [offset, length]`` names in `blob` (None when it
+    names none); a slice outside the blob is a `ProtocolError`."""
+    span = entry.get("data")
+    if span is None:
+        return None
+    if (not isinstance(span, list) or len(span) != 2 or not all(isinstance(x, int) for x in span)
+            or span[0] < 0 or span[1] < 0 or span[0] + span[1] > len(blob)):
+        raise ProtocolError(f"{where}: data slice {span!r} is not inside the {len(blob):,}-byte blob")
+    return blob[span[0]:span[0] + span[1]]
+
+
+def check_op(entry: Any, where: str) -> str:
+    """The op's name, when `entry` is a known op with the fields it needs; else `ProtocolError`."""
+    if not isinstance(entry, dict) or entry.get("op") not in OPS:
+        raise ProtocolError(f"{where}: unknown operation {entry!r:.200}")
+    missing = [f for f in OPS[entry["op"]] if f not in entry]
+    if missing:
+        raise ProtocolError(f"{where}: operation {entry['op']} lacks {', '.join(missing)}")
+    return entry["op"]
+
+
+def error_json(e: BaseException) -> dict:
+    """An exception as the reply carries it: its class (a `RigError`'s own name, else
+    "ExecutorError"), message and the fields an `EmulationFault` has."""
+    name = type(e).__name__ if isinstance(e, RigError) else "ExecutorError"
+    message = str(e) if isinstance(e, RigError) else f"{type(e).__name__}: {e}"
+    out = {"type": name, "message": message}
+    for f in ("kind", "address", "pc"):
+        v = getattr(e, f, None)
+        if isinstance(v, (int, str)) and v is not None:
+            out[f] = v
+    return out
+
+
+def error_from_json(d: Any, where: str) -> RigError:
+    """The `RigError` an error reply stands for (the same class when `rig.errors` has it),
+    its message prefixed with `where`."""
+    if not isinstance(d, dict):
+        return ProtocolError(f"{where}: malformed error reply {d!r:.200}")
+    cls = getattr(_errors, str(d.get("type")), None)
+    if not (isinstance(cls, type) and issubclass(cls, RigError)):
+        cls = ExecutorError
+    message = f"{where}: {d.get('message', 'no message')}"
+    if cls is _errors.EmulationFault:
+        return cls(message, kind=d.get("kind", ""), address=d.get("address"), pc=d.get("pc"))
+    try:
+        return cls(message)
+    except TypeError:            # a class with required keywords: keep the message, lose the class
+        return ExecutorError(message)
