@@ -726,16 +726,16 @@ def build_parser() -> argparse.ArgumentParser:
     from .executor import add_arguments as executor_arguments
     ex = sub.add_parser("executor", help="serve one emulated target over the executor protocol",
                         description="Run an executor: the remote process behind the rig, served on "
-                                    "stdin/stdout (rig.executor.protocol) until its input ends.")
+                                    "stdin/stdout or to TCP clients (rig.executor.protocol).")
     executor_arguments(ex)
     ex.set_defaults(fn=cmd_executor)
     return p
 
 
 def cmd_executor(ns) -> int:
-    """`rig executor --stdio --target T`: serve until stdin ends."""
-    from .executor.server import main as serve_main
-    return serve_main(ns.target)
+    """`rig executor --stdio --target T` (serve until stdin ends) or `--listen HOST:PORT`."""
+    from .executor import run
+    return run(ns)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

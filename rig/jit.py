@@ -81,8 +81,6 @@ _SIGNATURES_VERSION = 1
 
 #: The C runtimes: the rig's Python host functions, or musl's libc (`rig.userland`).
 RUNTIMES = ("host", "musl")
-#: Where a `Jit`'s code runs: this process's emulator, or a child process's (`rig.executor`).
-EXECUTORS = ("inprocess", "subprocess")
 
 
 def runtime_hint(name: Optional[str]) -> str:
@@ -297,11 +295,8 @@ class Jit:
                  executor: str = "inprocess"):
         if runtime not in RUNTIMES:
             raise RigError(f"unknown runtime {runtime!r}: use {' or '.join(RUNTIMES)}")
-        if executor not in EXECUTORS:
-            raise RigError(f"unknown executor {executor!r}: use {' or '.join(EXECUTORS)}")
-        if executor == "subprocess" and runtime == "musl":
-            raise RigError("the subprocess executor does not yet run system calls, which the musl runtime "
-                           "makes: use executor='inprocess' with runtime='musl'")
+        from . import executor as _executor
+        _executor.check(executor)
         try:
             self.target = _targets.get(target)
         except LookupError as e:
@@ -320,13 +315,13 @@ class Jit:
         #: what an input or the guest may make the rig spend (`rig.limits`)
         self.limits = limits if limits is not None else _limits.DEFAULT
         self.space = _layout.AddressSpace(*self.target.address_space)
-        #: "inprocess" or "subprocess" (the code runs in a child process: `rig.executor`)
+        #: where the code runs: "inprocess", "subprocess", "native" or "tcp://HOST:PORT" (`rig.executor`)
         self.executor = executor
-        machine = None
-        if executor == "subprocess":
-            from .executor import RemoteMachine
-            machine = RemoteMachine(self.target)
+        machine = _executor.machine_for(self.target, executor)
         try:
+            # The executor's own pages (the native child's) are never placed over.
+            for start, end in getattr(machine, "occupied", lambda: ())():
+                self.space.reserve("the executor", start, end)
             self.process = Process(self.target, self.space, stack_size=stack_size, heap_size=heap_size,
                                    limits=self.limits, machine=machine)
         except BaseException:

@@ -293,6 +293,12 @@ class Process:
         abi = target.syscalls
         #: answers system calls: `kernel.syscall(number, args) -> int` (a value or -errno)
         self.kernel = NoKernel(abi)
+        #: (number, arguments, result, result mask, clobbers) registers of a system call
+        self._sc = None
+        if abi is not None:
+            self._sc = (self.regs[abi.number], tuple(self.regs[r] for r in abi.args), self.regs[abi.result],
+                        (1 << (8 * self.ptr)) - 1,
+                        tuple((self.regs[r], None if src == "next" else self.regs[src]) for r, src in abi.clobbers))
         if self.executor_mode:
             # The machine's hooks stop at faults, exceptions and system calls; its code hook
             # covers the host slots and calls `_on_machine_host` from inside the run.
@@ -311,9 +317,6 @@ class Process:
         # asks `self.kernel` (Linux's semantics live in rig.userland); neither hook costs
         # anything until its instruction runs.
         if abi is not None:
-            self._sc = (self.regs[abi.number], tuple(self.regs[r] for r in abi.args), self.regs[abi.result],
-                        (1 << (8 * self.ptr)) - 1,
-                        tuple((self.regs[r], None if src == "next" else self.regs[src]) for r, src in abi.clobbers))
             if abi.insn is not None:
                 self.uc.hook_add(unicorn.UC_HOOK_INSN, lambda uc, _: me()._on_syscall(), None, 1, 0, abi.insn)
         # CPU exceptions (and the `svc` trap where that is the system call): without this hook
@@ -766,9 +769,6 @@ class Process:
         `steps.exit(status)` is told when a host function calls exit() (that call ends, and
         the run goes on with what `next` gives).  Returns the output, in order; `ProgramExit`
         (_exit, abort), a fault, a limit or a budget ends the run as it ends a call."""
-        if self.executor_mode:
-            raise RigError("the subprocess executor does not yet run whole programs (jit.run, call_each): "
-                           "use executor='inprocess'")
         self._out = _Output(self.limits.output)
         self._fault = None
         first = steps.next(None)
@@ -879,7 +879,8 @@ class Process:
         self._timeout = timeout
         self.deadline = time.monotonic() + timeout if timeout > 0 else None
         try:
-            stop = self.machine.run(start, self.return_pad, budget, timeout, on_host=self._on_machine_host)
+            stop = self.machine.run(start, self.return_pad, budget, timeout, on_host=self._on_machine_host,
+                                    on_syscall=self._on_machine_syscall if self._sc is not None else None)
         except ProgramExit as e:
             ordered = self._out.ordered()
             e.stdout, e.stderr, e.output = _stream(ordered, 1), _stream(ordered, 2), ordered
@@ -899,9 +900,6 @@ class Process:
                 self._intno = stop.intno
                 raise self._fault_error(UcError(unicorn.UC_ERR_EXCEPTION))
             raise self._fault_error(UcError(_CPU_ERRNO.get(stop.error, unicorn.UC_ERR_EXCEPTION)))
-        if reason == "syscall":
-            raise RigError(f"the subprocess executor does not yet run system calls (the {what} made one at "
-                           f"{self._where(stop.pc)}): use executor='inprocess'")
         where = self._where(stop.pc)
         if reason == "timeout":
             raise TimeLimitExceeded(f"the {what} ran past its {timeout:g} s limit; stopped at {where}")
@@ -926,6 +924,15 @@ class Process:
             self.uc.begin(reg_ids + extra)
         try:
             self._on_host(address)
+        finally:
+            self.uc.end()
+
+    def _on_machine_syscall(self, pc: int) -> None:
+        """The machine's `on_syscall` callback: `_on_syscall`, its registers read in one round trip."""
+        number_reg, arg_regs, result_reg, _, clobbers = self._sc
+        self.uc.begin([self.regs[self.target.pc], number_reg, *arg_regs, *(src for _, src in clobbers if src)])
+        try:
+            self._on_syscall()
         finally:
             self.uc.end()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -50,14 +51,10 @@ class _Reader:
                 return os.read(self.fd, min(n, 1 << 20))
 
 
-class RemoteMachine(Machine):
-    """A `Machine` in a child process for `target` (the child runs a `UnicornMachine`)."""
+class _Child:
+    """The pipe transport: an executor child process (``python -m rig.executor --stdio``)."""
 
-    def __init__(self, target: Target, *, python: str = sys.executable, grace: float = GRACE):
-        self.target = target
-        self.grace = grace
-        self._batch = protocol.Batch()
-        self._what: List[str] = []               # per queued op, a description for errors
+    def __init__(self, target: Target, python: str):
         # The child's stderr goes to a file: read only when it dies, and a pipe nobody
         # drains would block a chatty child.
         self._stderr = tempfile.TemporaryFile()
@@ -67,29 +64,16 @@ class RemoteMachine(Machine):
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
                                       env=env, bufsize=0)
         self.pid = self._proc.pid
-        self._in = _Reader(self._proc.stdout.fileno(), self._silent)
-        self._closed = False
-        self._in_host = False                    # inside a run's host callback
-        reply, _ = self._exchange({"op": "hello", "version": protocol.VERSION, "target": target.name}, b"",
-                                  grace, "hello")
-        if reply.get("version") != protocol.VERSION or reply.get("target") != target.name:
-            self.close()
-            raise ProtocolError(f"executor {self.pid}: answered hello with version {reply.get('version')!r}, "
-                                f"target {reply.get('target')!r}; expected {protocol.VERSION}, {target.name!r}")
+        self.name = f"executor {self.pid} ({target.name})"
+        self.fd = self._proc.stdout.fileno()
+        self.out = self._proc.stdin
 
-    # -- the wire ---------------------------------------------------------------------
-
-    def _silent(self):
-        waited = self._waiting
-        self._kill()
-        raise ExecutorDied(f"executor {self.pid} ({self.target.name}) was silent for {waited:g} s "
-                           f"while answering {self._asking}; killed it")
-
-    def _died(self, asking: str) -> ExecutorDied:
+    def how_it_ended(self) -> str:
+        """How the child ended ("was killed by signal 9 (SIGKILL)"), its stderr's tail after."""
         try:
             status = self._proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            self._kill()
+            self.kill()
             status = self._proc.wait()
         if status < 0:
             try:
@@ -100,14 +84,122 @@ class RemoteMachine(Machine):
             how = f"exited with status {status}"
         self._stderr.seek(0)
         tail = self._stderr.read()[-2000:].decode("utf-8", "replace").strip()
-        self._closed = True
-        return ExecutorDied(f"executor {self.pid} ({self.target.name}) {how} while answering {asking}"
-                            + (f"; its stderr ends:\n{tail}" if tail else ""))
+        return how + (f"; its stderr ends:\n{tail}" if tail else "")
 
-    def _kill(self) -> None:
+    def kill(self) -> None:
+        """End the child now."""
         if self._proc.poll() is None:
             self._proc.kill()
             self._proc.wait()
+
+    def close(self) -> None:
+        """Close its input (it exits at the end of input); kill it if it lingers."""
+        if self._proc.poll() is None:
+            try:
+                self._proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        for f in (self._proc.stdout, self._stderr):
+            try:
+                f.close()
+            except OSError:
+                pass
+
+
+class _Connection:
+    """The TCP transport: one connection to a ``rig executor --listen HOST:PORT`` server,
+    whose forked child serves it (its pid comes with the hello)."""
+
+    def __init__(self, target: Target, host: str, port: int, wait: float):
+        try:
+            self._sock = socket.create_connection((host, port), timeout=wait)
+        except OSError as e:
+            raise ExecutorDied(f"cannot reach an executor at {host}:{port}: {e.strerror or e}") from None
+        self._sock.settimeout(None)            # `_Reader` bounds every wait with select
+        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)   # small frames go at once
+        self.pid: Optional[int] = None
+        self.address = f"{host}:{port}"
+        self.name = f"executor at {self.address} ({target.name})"
+        self.fd = self._sock.fileno()
+        self.out = self._sock.makefile("wb", buffering=0)
+
+    def how_it_ended(self) -> str:
+        """What the rig can tell of a remote end: the connection closed."""
+        return "closed the connection (the executor died or was stopped)"
+
+    def kill(self) -> None:
+        """Drop the connection (the server's child ends at the end of its input)."""
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        for f in (self.out, self._sock):
+            try:
+                f.close()
+            except OSError:
+                pass
+
+
+def parse_tcp(spec: str, *, any_port: bool = False) -> Tuple[str, int]:
+    """(host, port) of "tcp://HOST:PORT" (or "HOST:PORT"); a malformed one is an `ExecutorError`.
+    With `any_port`, port 0 (the system picks one: a server's) is allowed."""
+    rest = spec[len("tcp://"):] if spec.startswith("tcp://") else spec
+    host, sep, port = rest.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not (0 if any_port else 1) <= int(port) < 65536:
+        raise ExecutorError(f"executor address {spec!r}: expected tcp://HOST:PORT")
+    return host, int(port)
+
+
+class RemoteMachine(Machine):
+    """A `Machine` in another process for `target`: a child over pipes (`address` None), or
+    a ``rig executor --listen`` server's child over TCP (`address` "tcp://HOST:PORT").  The
+    other side runs a `UnicornMachine`."""
+
+    def __init__(self, target: Target, *, python: str = sys.executable, grace: float = GRACE,
+                 address: Optional[str] = None):
+        self.target = target
+        self.grace = grace
+        self._batch = protocol.Batch()
+        self._what: List[str] = []               # per queued op, a description for errors
+        self._closed = False
+        self._in_host = False                    # inside a run's callback
+        if address is None:
+            self._channel = _Child(target, python)
+        else:
+            host, port = parse_tcp(address)
+            self._channel = _Connection(target, host, port, grace)
+        self.pid = self._channel.pid
+        self._in = _Reader(self._channel.fd, self._silent)
+        reply, _ = self._exchange({"op": "hello", "version": protocol.VERSION, "target": target.name}, b"",
+                                  grace, "hello")
+        if self.pid is None and isinstance(reply.get("pid"), int):
+            self.pid = reply["pid"]
+            self._channel.name = f"executor {self.pid} at {self._channel.address} ({target.name})"
+        if reply.get("version") != protocol.VERSION or reply.get("target") != target.name:
+            self.close()
+            raise ProtocolError(f"{self._channel.name}: answered hello with version {reply.get('version')!r}, "
+                                f"target {reply.get('target')!r}; expected {protocol.VERSION}, {target.name!r}")
+
+    # -- the wire ---------------------------------------------------------------------
+
+    def _silent(self):
+        waited = self._waiting
+        self._kill()
+        raise ExecutorDied(f"{self._channel.name} was silent for {waited:g} s "
+                           f"while answering {self._asking}; killed it")
+
+    def _died(self, asking: str) -> ExecutorDied:
+        how = self._channel.how_it_ended()
+        self._closed = True
+        return ExecutorDied(f"{self._channel.name} {how} while answering {asking}")
+
+    def _kill(self) -> None:
+        self._channel.kill()
         self._closed = True
 
     def _exchange(self, header: dict, blob: bytes, wait: float, asking: str,
@@ -116,7 +208,7 @@ class RemoteMachine(Machine):
         frames before the reply go to `on_event` (each one then has `wait` seconds again);
         without it an event is a `ProtocolError`."""
         if self._closed:
-            raise ExecutorDied(f"executor {self.pid} ({self.target.name}) is gone; cannot answer {asking}")
+            raise ExecutorDied(f"{self._channel.name} is gone; cannot answer {asking}")
         self._put(header, blob, asking)
         while True:
             reply, out = self._receive(wait, asking)
@@ -124,27 +216,29 @@ class RemoteMachine(Machine):
                 break
             if on_event is None:
                 self._kill()            # the streams are out of step: nothing after this can be trusted
-                raise ProtocolError(f"executor {self.pid}: unexpected event {reply!r:.200} while waiting "
+                raise ProtocolError(f"{self._channel.name}: unexpected event {reply!r:.200} while waiting "
                                     f"for the answer to {asking}")
             on_event(reply)
         if not reply.get("ok", False) and "index" not in reply:
-            raise protocol.error_from_json(reply.get("error"), f"executor {self.pid}, {asking}")
+            raise protocol.error_from_json(reply.get("error"), f"{self._channel.name}, {asking}")
         return reply, out
 
     def _put(self, header: dict, blob: bytes, asking: str) -> None:
-        """Send one frame; a closed pipe is the child's death."""
+        """Send one frame; a closed pipe is the other side's death."""
         try:
-            protocol.send(self._proc.stdin, header, blob)
-        except (BrokenPipeError, ConnectionResetError):
+            protocol.send(self._channel.out, header, blob)
+        except (BrokenPipeError, ConnectionResetError, ValueError):
             raise self._died(asking) from None
 
     def _receive(self, wait: float, asking: str):
-        """The next frame (header, blob) within `wait` seconds; the child's end, silence or
-        fatal reply raised."""
+        """The next frame (header, blob) within `wait` seconds; the other side's end, silence
+        or fatal reply raised."""
         self._asking, self._waiting = asking, wait
         self._in.deadline = time.monotonic() + wait if wait != float("inf") else None
         try:
-            frame = protocol.receive(self._in, f"executor {self.pid}")
+            frame = protocol.receive(self._in, self._channel.name)
+        except ConnectionResetError:
+            frame = None
         finally:
             self._in.deadline = None
         if frame is None:
@@ -152,7 +246,7 @@ class RemoteMachine(Machine):
         reply, out = frame
         if reply.get("fatal"):
             self._kill()
-            raise protocol.error_from_json(reply.get("error"), f"executor {self.pid} ended the conversation")
+            raise protocol.error_from_json(reply.get("error"), f"{self._channel.name} ended the conversation")
         return reply, out
 
     def _queue(self, what: str, op: str, data: Optional[bytes] = None, **fields) -> int:
@@ -172,15 +266,15 @@ class RemoteMachine(Machine):
         reply, out = self._exchange(batch.header(), batch.blob(), wait + self.grace, asking, on_event)
         results = reply.get("results")
         if not isinstance(results, list):
-            raise ProtocolError(f"executor {self.pid}: reply without results to {asking}")
+            raise ProtocolError(f"{self._channel.name}: reply without results to {asking}")
         if not reply.get("ok"):
             i = reply.get("index")
             where = what[i] if isinstance(i, int) and 0 <= i < len(what) else asking
             # The executor's message names the op when it ran; a deferred op is named here too.
-            prefix = f"executor {self.pid}" + (f", {where} (deferred)" if i != asked else "")
+            prefix = self._channel.name + (f", {where} (deferred)" if i != asked else "")
             raise protocol.error_from_json(reply.get("error"), prefix)
         if len(results) != len(batch):
-            raise ProtocolError(f"executor {self.pid}: {len(results)} results for {len(batch)} operations")
+            raise ProtocolError(f"{self._channel.name}: {len(results)} results for {len(batch)} operations")
         return results, out
 
     # -- the Machine ---------------------------------------------------------------
@@ -205,7 +299,7 @@ class RemoteMachine(Machine):
         """Read bytes (one round trip, with whatever is deferred)."""
         i = self._queue(f"read of {size:,} bytes at {address:#x}", "read", address=address, size=size)
         results, out = self._send(asked=i)
-        return protocol.payload(results[i], out, f"executor {self.pid} read")
+        return protocol.payload(results[i], out, f"{self._channel.name} read")
 
     def regions(self) -> List[Tuple[int, int, str]]:
         """The mapped regions (one round trip, with whatever is deferred)."""
@@ -233,29 +327,36 @@ class RemoteMachine(Machine):
         self._queue(f"host slots at {start:#x}", "host_range", start=start, size=size)
 
     def run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
-            on_host: Optional[Callable[[int], None]] = None) -> Stop:
-        """Run in the child; the reply (or the next host event) may take `timeout` plus the
-        grace seconds.  With `on_host`, the child stays inside the run at each host slot and
-        `on_host(slot)` runs here, its operations answered by the child from inside the run;
-        then the child resumes (see `Machine.run`)."""
+            on_host: Optional[Callable[[int], None]] = None,
+            on_syscall: Optional[Callable[[int], None]] = None) -> Stop:
+        """Run in the child; the reply (or the next event) may take `timeout` plus the grace
+        seconds.  With `on_host` (`on_syscall`), the child stays inside the run at each host
+        slot (system-call trap) and the callback runs here, its operations answered by the
+        child from inside the run; then the child resumes (see `Machine.run`)."""
         if self._in_host:
             # The child is inside emulation: a nested run is what it cannot do.
-            raise ExecutorError(f"executor {self.pid}: run from {start_pc:#x}: not from inside a host callback")
+            raise ExecutorError(f"{self._channel.name}: run from {start_pc:#x}: not from inside a host callback")
         what = f"run from {start_pc:#x}"
         fields = dict(start_pc=start_pc, until_pc=until_pc, budget=budget, timeout=timeout)
+        callbacks = {}
         if on_host is not None:
             fields["host"] = True
+            callbacks["host"] = on_host
+        if on_syscall is not None:
+            fields["syscalls"] = True
+            callbacks["syscall"] = on_syscall
         i = self._queue(what, "run", **fields)
         failed: List[BaseException] = []
 
         def on_event(event: dict) -> None:
             slot = event.get("slot")
-            if event.get("event") != "host" or not isinstance(slot, int) or on_host is None:
+            callback = callbacks.get(event.get("event"))
+            if callback is None or not isinstance(slot, int):
                 self._kill()
-                raise ProtocolError(f"executor {self.pid}: unexpected event {event!r:.200} during the {what}")
+                raise ProtocolError(f"{self._channel.name}: unexpected event {event!r:.200} during the {what}")
             self._in_host = True
             try:
-                on_host(slot)
+                callback(slot)
                 self._send()            # its deferred writes must land before the run goes on
             except (ExecutorDied, ProtocolError):
                 raise                   # the stream is gone or out of step: no resume to send
@@ -268,11 +369,11 @@ class RemoteMachine(Machine):
             finally:
                 self._in_host = False
             self._put({"op": "resume", "abort": True} if failed else {"op": "resume"}, b"",
-                      f"the resume from host slot {slot:#x}")
+                      f"the resume from {event.get('event')} event at {slot:#x}")
 
         # No timeout: only the child's death ends the wait (a silent child is still running).
         results, _ = self._send(timeout if timeout > 0 else float("inf"), asked=i,
-                                on_event=on_event if on_host is not None else None)
+                                on_event=on_event if callbacks else None)
         if failed:
             raise failed[0]
         return Stop.from_json(results[i])
@@ -282,22 +383,12 @@ class RemoteMachine(Machine):
         self._send()
 
     def close(self) -> None:
-        """End the child: close its input (it exits at the end of input), kill it if it lingers."""
-        if self._proc.poll() is None:
-            try:
-                self._proc.stdin.close()
-            except OSError:
-                pass
-            try:
-                self._proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self._kill()
+        """End the conversation: the executor ends at the end of its input (a child that
+        lingers is killed)."""
+        if not getattr(self, "_channel", None):
+            return
+        self._channel.close()
         self._closed = True
-        for f in (self._proc.stdout, self._stderr):
-            try:
-                f.close()
-            except OSError:
-                pass
 
     def __del__(self):
         try:

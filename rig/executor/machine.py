@@ -144,7 +144,8 @@ class Machine:
         raise NotImplementedError
 
     def run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
-            on_host: Optional[Callable[[int], None]] = None) -> Stop:
+            on_host: Optional[Callable[[int], None]] = None,
+            on_syscall: Optional[Callable[[int], None]] = None) -> Stop:
         """Run from `start_pc` until `until_pc` under `budget` instructions and `timeout`
         seconds (0: no limit, for either), or until something else stops it; why, as a `Stop`.
 
@@ -155,7 +156,12 @@ class Machine:
         machine's read, write, reg_read and reg_write (and set the PC register to go
         elsewhere; else the slot's own instruction runs, returning to the caller), and the run
         continues under the same budget and deadline.  The callback may not `run` or change
-        the host slots; an exception it raises ends the run and is raised here."""
+        the host slots; an exception it raises ends the run and is raised here.
+
+        `on_syscall` does the same for system-call traps: without it a trap stops the run
+        ("syscall"); with it, `on_syscall(pc)` is called at the trap (`pc` the trap
+        instruction's address, the registers holding the call's number and arguments), writes
+        the result register, and the run goes on after the trap instruction."""
         raise NotImplementedError
 
     def flush(self) -> None:
@@ -187,7 +193,8 @@ class UnicornMachine(Machine):
         self._skip: Optional[int] = None         # the host slot a run resumes at: runs once
         self._host_hook = None
         self._host = (0, 0)
-        self._on_host_cb: Optional[Callable[[int], None]] = None   # the current run's callback
+        self._on_host_cb: Optional[Callable[[int], None]] = None   # the current run's callbacks
+        self._on_syscall_cb: Optional[Callable[[int], None]] = None
         self._raised: Optional[BaseException] = None               # what the callback raised
         self._running = False                                      # inside emu_start
         me = weakref.ref(self)                   # hooks must not keep the machine alive
@@ -299,13 +306,15 @@ class UnicornMachine(Machine):
                                            begin=start, end=start + size - 1)
 
     def run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
-            on_host: Optional[Callable[[int], None]] = None) -> Stop:
-        """Run until `until_pc` or a stop; see `Stop`, and `Machine.run` for `on_host`."""
+            on_host: Optional[Callable[[int], None]] = None,
+            on_syscall: Optional[Callable[[int], None]] = None) -> Stop:
+        """Run until `until_pc` or a stop; see `Stop`, and `Machine.run` for the callbacks."""
         self._need_hooks("run")
         if self._running:
             # emu_start is not re-entrant: a nested run would clobber this one's CPU state.
             raise ExecutorError(f"run from {start_pc:#x}: not from inside a run (a host callback)")
         self._on_host_cb = on_host
+        self._on_syscall_cb = on_syscall
         self._raised = None
         self._stop = None
         self._fault = None
@@ -321,7 +330,7 @@ class UnicornMachine(Machine):
             error = e
         finally:
             self._running = False
-            self._on_host_cb = None
+            self._on_host_cb = self._on_syscall_cb = None
             self.watchdog.disarm()
         raised, self._raised = self._raised, None
         if raised is not None:
@@ -356,6 +365,10 @@ class UnicornMachine(Machine):
             self._stop = Stop("host", address, address=address)
             self.uc.emu_stop()
             return
+        self._call_back(callback, address)
+
+    def _call_back(self, callback: Callable[[int], None], address: int) -> None:
+        """Call a run's callback from inside a hook."""
         try:
             callback(address)
         except BaseException as e:
@@ -373,7 +386,11 @@ class UnicornMachine(Machine):
         self.uc.emu_stop()
 
     def _on_syscall(self) -> None:
+        if self._stop is not None or self._raised is not None:
+            return
         pc = self.uc.reg_read(self._regs[self.target.pc])
+        if self._on_syscall_cb is not None:
+            return self._call_back(self._on_syscall_cb, pc)
         self._stop = Stop("syscall", pc, resume=pc + self._trap_size)
         self.uc.emu_stop()
 

@@ -22,7 +22,9 @@ The conversation:
    "resume"}`` (``"abort": true`` when the host function failed: the run ends there), and
    emulation goes on under the same budget and deadline.  The run's batch reply comes once
    the run is over.  A resume outside a host event, or an event outside such a run, is a
-   `ProtocolError`.
+   `ProtocolError`.  A run op with ``"syscalls": true`` does the same at each system-call
+   trap, with the event ``{"event": "syscall", "slot": trap address}``: the client's kernel
+   reads the number and arguments, writes the result register, and resumes after the trap.
 
 So a trial (maps, writes, protections, a call, unmaps) is one round trip.  A frame that
 cannot be parsed, or a request out of order, is an error on both sides: the server answers
@@ -38,8 +40,8 @@ from ..errors import ExecutorError, ProtocolError, RigError
 from ..worker.server import read_frame, write_frame
 
 #: Bumped whenever a message changes meaning; both sides refuse another.  (2: host events
-#: inside a run, and resume.)
-VERSION = 2
+#: inside a run, and resume; 3: system-call events.)
+VERSION = 3
 #: A header larger than this is garbage, not a request (a batch of 100,000 ops is ~5 MB).
 MAX_HEADER = 64 << 20
 #: One frame's bytes at most (a whole image's sections in one batch fit many times over).

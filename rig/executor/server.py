@@ -15,10 +15,11 @@ from .machine import Machine, UnicornMachine
 
 
 def apply(machine: Machine, entry: dict, blob: bytes, out: List[bytes], out_size: List[int],
-          on_host: Optional[Callable[[int], None]] = None):
+          on_event: Optional[Callable[[str, int], None]] = None):
     """Do one checked operation on `machine`; its JSON result (a read's bytes appended to `out`,
-    `out_size[0]` their running total).  A run that asks for host events (``"host": true``)
-    gets `on_host` as its callback (none given: the request is refused)."""
+    `out_size[0]` their running total).  A run that asks for host or system-call events
+    (``"host": true``, ``"syscalls": true``) gets callbacks that pass them to `on_event(kind,
+    address)` (none given: the request is refused)."""
     op = protocol.check_op(entry, "executor")
     if op == "map":
         machine.map(entry["start"], entry["size"], entry["perms"], protocol.payload(entry, blob, "executor map"))
@@ -43,26 +44,27 @@ def apply(machine: Machine, entry: dict, blob: bytes, out: List[bytes], out_size
     elif op == "host_range":
         machine.host_range(entry["start"], entry["size"])
     elif op == "run":
-        callback = None
-        if entry.get("host"):
-            if on_host is None:
-                raise ProtocolError("executor: a run with host events cannot be served here")
-            callback = on_host
+        callbacks = {}
+        for flag, kind in (("host", "on_host"), ("syscalls", "on_syscall")):
+            if entry.get(flag):
+                if on_event is None:
+                    raise ProtocolError("executor: a run with events cannot be served here")
+                callbacks[kind] = (lambda name: lambda address: on_event(name, address))(flag)
         return machine.run(entry["start_pc"], entry["until_pc"], entry["budget"], entry["timeout"],
-                           on_host=callback).to_json()
+                           **callbacks).to_json()
     return None
 
 
 def _answer(machine: Machine, ops, blob: bytes,
-            on_host: Optional[Callable[[int], None]] = None) -> Tuple[dict, bytes]:
+            on_event: Optional[Callable[[str, int], None]] = None) -> Tuple[dict, bytes]:
     """The reply to one batch: every op's result, or the results before the one that failed
-    and its error.  `on_host` serves a run's host events (see `host_events`)."""
+    and its error.  `on_event` serves a run's events (see `run_events`)."""
     results, out, size = [], [], [0]
     if not isinstance(ops, list):
         raise ProtocolError(f"executor: a batch's ops must be a list, not {type(ops).__name__}")
     for i, entry in enumerate(ops):
         try:
-            results.append(apply(machine, entry, blob, out, size, on_host))
+            results.append(apply(machine, entry, blob, out, size, on_event))
         except ProtocolError:
             raise
         except (RigError, TypeError, ValueError, OverflowError, ctypes.ArgumentError) as e:
@@ -72,20 +74,23 @@ def _answer(machine: Machine, ops, blob: bytes,
     return {"ok": True, "results": results}, b"".join(out)
 
 
-def host_events(machine: UnicornMachine, stream_in, stream_out) -> Callable[[int], None]:
-    """The `on_host` callback a run with host events gets: from inside the emulator's hook, tell
-    the client which slot was reached, then answer its batches until it says resume.
+def run_events(machine: Machine, stream_in, stream_out) -> Callable[[str, int], None]:
+    """What a run with events calls at each one (kind "host": a host slot reached, "syscalls":
+    a system-call trap): from inside the run, tell the client, then answer its batches until
+    it says resume.
 
     Anything else (end of input, a hello, a nested run's events...) breaks the conversation:
     a `ProtocolError`, which the run raises after leaving the emulator and `serve` turns into
     its fatal reply."""
 
-    def on_host(slot: int) -> None:
-        protocol.send(stream_out, {"event": "host", "slot": slot})
+    def on_event(kind: str, slot: int) -> None:
+        event = "host" if kind == "host" else "syscall"
+        protocol.send(stream_out, {"event": event, "slot": slot})
+        where = f"{'host slot' if event == 'host' else 'the system call'} at {slot:#x}"
         while True:
-            frame = protocol.receive(stream_in, f"executor, in host slot {slot:#x}")
+            frame = protocol.receive(stream_in, f"executor, in {where}")
             if frame is None:
-                raise ProtocolError(f"executor: input ended inside host slot {slot:#x} (no resume)")
+                raise ProtocolError(f"executor: input ended inside {where} (no resume)")
             header, blob = frame
             op = header.get("op")
             if op == "resume":
@@ -94,18 +99,17 @@ def host_events(machine: UnicornMachine, stream_in, stream_out) -> Callable[[int
                     machine.abort_run()
                 return
             if op != "batch":
-                raise ProtocolError(f"executor: expected a batch or resume inside host slot {slot:#x}, "
-                                    f"got {op!r}")
+                raise ProtocolError(f"executor: expected a batch or resume inside {where}, got {op!r}")
             # No `on_host` for these batches: a run from inside a run is refused by the machine.
             reply, out = _answer(machine, header.get("ops"), blob)
             protocol.send(stream_out, reply, out)
 
-    return on_host
+    return on_event
 
 
-def serve(stream_in, stream_out, target: str) -> int:
-    """Answer requests for one `target` until `stream_in` ends (0) or the client breaks the
-    protocol (1, after an error reply when one can be given)."""
+def serve(stream_in, stream_out, target: Optional[str]) -> int:
+    """Answer requests for one `target` (None: the one the hello names) until `stream_in`
+    ends (0) or the client breaks the protocol (1, after an error reply when one can be given)."""
     machine: Optional[Machine] = None
     try:
         while True:
@@ -121,17 +125,20 @@ def serve(stream_in, stream_out, target: str) -> int:
                     if header.get("version") != protocol.VERSION:
                         raise ProtocolError(f"executor: protocol version {header.get('version')!r} asked, "
                                             f"this executor speaks {protocol.VERSION}")
-                    if header.get("target") != target:
-                        raise ProtocolError(f"executor: target {header.get('target')!r} asked, this executor "
-                                            f"runs {target!r}")
-                    machine = UnicornMachine(_targets.get(target))
-                    protocol.send(stream_out, {"ok": True, "version": protocol.VERSION, "target": target,
+                    asked = header.get("target")
+                    if target is not None and asked != target:
+                        raise ProtocolError(f"executor: target {asked!r} asked, this executor runs {target!r}")
+                    try:
+                        machine = UnicornMachine(_targets.get(str(asked)))
+                    except LookupError as e:
+                        raise ProtocolError(f"executor: target {asked!r}: {e}") from None
+                    protocol.send(stream_out, {"ok": True, "version": protocol.VERSION, "target": asked,
                                                "pid": os.getpid()})
                     continue
                 if op != "batch":
                     raise ProtocolError(f"executor: expected a batch, got {op!r}")
                 reply, out = _answer(machine, header.get("ops"), blob,
-                                     host_events(machine, stream_in, stream_out))
+                                     run_events(machine, stream_in, stream_out))
                 protocol.send(stream_out, reply, out)
             except ProtocolError as e:
                 # The streams are out of step: say why, then end rather than guess.
@@ -143,6 +150,45 @@ def serve(stream_in, stream_out, target: str) -> int:
     finally:
         if machine is not None:
             machine.close()
+
+
+def listen(address: str, target: Optional[str] = None, *, ready=None) -> int:
+    """``--listen HOST:PORT``: accept connections until interrupted, each served by a forked
+    child (one connection per `Jit`; a child that crashes takes only its own connection down).
+    `ready(port)` is told the port once listening (0 asks the system for a free one)."""
+    import signal
+    import socket
+    from .client import parse_tcp
+    host, port = parse_tcp(address, any_port=True)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    server = socket.socket(family, socket.SOCK_STREAM)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind((host, port))
+    server.listen(64)
+    # Children are reaped as they end: a long-lived server leaves no zombies.
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    port = server.getsockname()[1]
+    print(f"rig executor: listening on tcp://{host}:{port}" + (f" for {target}" if target else ""),
+          file=sys.stderr, flush=True)
+    if ready is not None:
+        ready(port)
+    try:
+        while True:
+            conn, _ = server.accept()
+            if os.fork() == 0:
+                code = 1
+                try:
+                    server.close()
+                    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                    code = serve(conn.makefile("rb"), conn.makefile("wb", buffering=0), target)
+                finally:
+                    os._exit(code)
+            conn.close()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        server.close()
 
 
 def main(target: str) -> int:
