@@ -89,7 +89,15 @@ class _MachineUc:
         self._cache = dict(zip(regs, self.machine.reg_read_many([self._name(r) for r in regs])))
 
     def end(self) -> None:
+        """Reads go to the machine again."""
         self._cache = None
+
+    def keep(self, values: Optional[Dict[str, int]]) -> None:
+        """Answer reads of these registers (by name: a run's `Stop.registers`) from here until
+        `end` or the next `begin`."""
+        if values:
+            regs = self.machine.target.registers
+            self._cache = {regs[name]: v for name, v in values.items() if name in regs}
 
     def reg_read(self, reg: int) -> int:
         if self._cache is not None:
@@ -289,6 +297,7 @@ class Process:
         #: (function pointer, argument, takes the argument) from atexit / __cxa_atexit, in order
         self.exit_handlers: List[Tuple[int, int, bool]] = []
         self._intno: Optional[int] = None       # the CPU exception that ended the last call, if any
+        self._result_sig: Optional[Signature] = None    # the signature of the call being run
 
         abi = target.syscalls
         #: answers system calls: `kernel.syscall(number, args) -> int` (a value or -errno)
@@ -752,8 +761,11 @@ class Process:
         self._out = _Output(self.limits.output)
         self._fault = None
         self._enter(address, thumb, sig, args, self.return_pad)
+        self._result_sig = sig          # an executor reads its result registers with the run's answer
         elapsed = self._emulate(address | int(thumb), budget, timeout, "call")
         value = self._read_result(sig)
+        if self.executor_mode:
+            self.uc.end()
         ordered = self._out.ordered()
         self._out = _Output(self.limits.output)        # the result holds the output now: only once
         return CallResult(value, _stream(ordered, 1), _stream(ordered, 2), elapsed, ordered)
@@ -880,7 +892,8 @@ class Process:
         self.deadline = time.monotonic() + timeout if timeout > 0 else None
         try:
             stop = self.machine.run(start, self.return_pad, budget, timeout, on_host=self._on_machine_host,
-                                    on_syscall=self._on_machine_syscall if self._sc is not None else None)
+                                    on_syscall=self._on_machine_syscall if self._sc is not None else None,
+                                    registers=self._result_names())
         except ProgramExit as e:
             ordered = self._out.ordered()
             e.stdout, e.stderr, e.output = _stream(ordered, 1), _stream(ordered, 2), ordered
@@ -888,6 +901,8 @@ class Process:
         finally:
             self.deadline = None
             self.uc.end()
+            self._result_sig = None
+        self.uc.keep(stop.registers)
         elapsed = time.perf_counter() - t0
         reason = stop.reason
         if reason == "returned":
@@ -952,13 +967,26 @@ class Process:
             hit = self._arg_plans[key] = (types, plan, alloc.stack, alloc.nfp)
         return hit
 
+    def _result_locations(self, sig: Signature):
+        locations = self._result_plans.get(sig)
+        if locations is None:
+            locations = self._result_plans[sig] = callconv.result_locations(self.target.cc, sig.result, self.ptr)
+        return locations
+
+    def _result_names(self) -> List[str]:
+        """The registers an executor's run reads when it ends: the PC (a fault's place) and
+        the current call's result registers."""
+        names = [self.target.pc]
+        sig = self._result_sig
+        if sig is not None and sig.result:
+            names += [loc.reg for locs in self._result_locations(sig) for loc in locs]
+        return names
+
     def _read_result(self, sig: Signature):
         if not sig.result:
             return None
         out = []
-        locations = self._result_plans.get(sig)
-        if locations is None:
-            locations = self._result_plans[sig] = callconv.result_locations(self.target.cc, sig.result, self.ptr)
+        locations = self._result_locations(sig)
         for t, locs in zip(sig.result, locations):
             pieces = [self.uc.reg_read(self.regs[loc.reg]) for loc in locs]
             out.append(callconv.from_raw(callconv.join(pieces, locs), t, self.ptr))

@@ -67,12 +67,13 @@ def call_text(call: Call) -> str:
 
 def run_trials(program: Program, target: str, *, placements: int = 1, seed: Optional[int] = 0,
                reloc: str = "static", calls: Optional[Sequence[Call]] = None, opt: int = 2,
-               jit: Optional[Jit] = None, cflags: Sequence[str] = ()) -> List[Trial]:
-    """Load `program` at `placements` random placements on `target`, run its calls."""
+               jit: Optional[Jit] = None, cflags: Sequence[str] = (), executor: str = "inprocess") -> List[Trial]:
+    """Load `program` at `placements` random placements on `target`, run its calls (in
+    `executor`, when no `jit` is given)."""
     calls = list(program.calls if calls is None else calls)
     sigs = dict(program.signatures)
     own = jit is None
-    jit = jit or Jit(target, seed=seed, reloc=reloc, opt=opt, cflags=cflags)
+    jit = jit or Jit(target, seed=seed, reloc=reloc, opt=opt, cflags=cflags, executor=executor)
     trials = []
     try:
         for k in range(placements):
@@ -324,15 +325,17 @@ def run_program(sources: Sequence, target: str, *, args: Sequence = (), env=None
                 expected: Optional[Run] = None, cflags: Sequence[str] = (),
                 archives: Sequence = (), runtime: str = "host", stdin: bytes = b"",
                 mounts: Optional[Dict[str, str]] = None, code_model: Optional[str] = None,
-                stream: Optional[Callable[[int, bytes], None]] = None) -> List[ProgramTrial]:
+                stream: Optional[Callable[[int, bytes], None]] = None,
+                executor: str = "inprocess") -> List[ProgramTrial]:
     """Load `sources` (the program, then extra modules and objects) at
     `placements` random placements on `target` and run `main` in each;
     `archives` give the members they need (lli's `-extra-archive`).
     `stream(1 or 2, bytes)` gets what the first placement's program writes, as
     it writes it (`rig run` prints it then, not after every placement ran).
-    A run that a fault or a limit ended gets its `FaultPlace`."""
+    A run that a fault or a limit ended gets its `FaultPlace`.  The code runs in `executor`
+    (`rig.executor`)."""
     jit = Jit(target, seed=seed, reloc=reloc, opt=opt, cflags=cflags, runtime=runtime, stdin=stdin, mounts=mounts,
-              code_model=code_model)
+              code_model=code_model, executor=executor)
     trials = []
     try:
         for k in range(placements):

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Iterable, List, Optional, Tuple
+from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
 from targets.base import Target
 
@@ -32,23 +32,31 @@ _ROOT = str(Path(__file__).resolve().parents[2])     # where `rig` and `targets`
 
 
 class _Reader:
-    """A file-like `read(n)` over a pipe that gives up at `deadline` (`time.monotonic()`):
-    `read_frame` reads through it, so a silent child cannot block the rig."""
+    """A file-like `read(n)` over a pipe or socket that gives up at `deadline`
+    (`time.monotonic()`): `read_frame` reads through it, so a silent executor cannot block the
+    rig.  What one system call brings beyond `n` is kept for the next read (a frame's parts
+    arrive together)."""
 
     def __init__(self, fd: int, on_silence):
         self.fd = fd
         self.deadline: Optional[float] = None
         self._on_silence = on_silence
+        self._buf = b""
 
     def read(self, n: int) -> bytes:
         """Up to `n` bytes, b"" at the end of input."""
+        if self._buf:
+            out, self._buf = self._buf[:n], self._buf[n:]
+            return out
         while True:
             wait = None if self.deadline is None else self.deadline - time.monotonic()
             if wait is not None and wait <= 0:
                 self._on_silence()
             ready, _, _ = select.select([self.fd], [], [], wait)
             if ready:
-                return os.read(self.fd, min(n, 1 << 20))
+                data = os.read(self.fd, max(n, 1 << 16))
+                out, self._buf = data[:n], data[n:]
+                return out
 
 
 class _Child:
@@ -328,7 +336,7 @@ class RemoteMachine(Machine):
 
     def run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
             on_host: Optional[Callable[[int], None]] = None,
-            on_syscall: Optional[Callable[[int], None]] = None) -> Stop:
+            on_syscall: Optional[Callable[[int], None]] = None, registers: Sequence[str] = ()) -> Stop:
         """Run in the child; the reply (or the next event) may take `timeout` plus the grace
         seconds.  With `on_host` (`on_syscall`), the child stays inside the run at each host
         slot (system-call trap) and the callback runs here, its operations answered by the
@@ -338,6 +346,8 @@ class RemoteMachine(Machine):
             raise ExecutorError(f"{self._channel.name}: run from {start_pc:#x}: not from inside a host callback")
         what = f"run from {start_pc:#x}"
         fields = dict(start_pc=start_pc, until_pc=until_pc, budget=budget, timeout=timeout)
+        if registers:
+            fields["registers"] = list(registers)
         callbacks = {}
         if on_host is not None:
             fields["host"] = True

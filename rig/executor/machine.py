@@ -12,8 +12,8 @@ count of what a stopped run executed, so a stop-and-resume budget restarts at ea
 from __future__ import annotations
 
 import weakref
-from dataclasses import asdict, dataclass, fields
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+from dataclasses import dataclass, fields, replace
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import unicorn
 from unicorn import UcError
@@ -71,7 +71,9 @@ class Stop:
     * "budget": the instruction budget ran out; "timeout": the deadline passed;
     * "aborted": `UnicornMachine.abort_run` ended it (from a host callback).
 
-    `pc` is where the CPU stood when it stopped.  Plain data: `to_json` / `from_json`."""
+    `pc` is where the CPU stood when it stopped; `registers` the values of the registers the
+    run was asked for (a call's result: no second round trip).  Plain data: `to_json` /
+    `from_json`."""
 
     reason: str
     pc: int
@@ -81,16 +83,27 @@ class Stop:
     intno: Optional[int] = None
     error: str = ""
     resume: Optional[int] = None
+    #: the registers the run was asked to read when it ended (`Machine.run`'s `registers`)
+    registers: Optional[Dict[str, int]] = None
 
     def to_json(self) -> dict:
-        """The stop as a JSON-able dict (the protocol's form)."""
-        return asdict(self)
+        """The stop as a JSON-able dict (the protocol's form: fields at their defaults left out)."""
+        out = {"reason": self.reason, "pc": self.pc}
+        for name, default in _STOP_DEFAULTS:
+            value = getattr(self, name)
+            if value != default:
+                out[name] = value
+        return out
 
     @classmethod
     def from_json(cls, d: dict) -> "Stop":
         """The stop `to_json` made (keys it does not know are ignored: a newer peer may add some)."""
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in names})
+
+
+#: Stop's optional fields and their defaults (what `to_json` may leave out).
+_STOP_DEFAULTS = tuple((f.name, f.default) for f in fields(Stop) if f.name not in ("reason", "pc"))
 
 
 class Machine:
@@ -145,7 +158,7 @@ class Machine:
 
     def run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
             on_host: Optional[Callable[[int], None]] = None,
-            on_syscall: Optional[Callable[[int], None]] = None) -> Stop:
+            on_syscall: Optional[Callable[[int], None]] = None, registers: Sequence[str] = ()) -> Stop:
         """Run from `start_pc` until `until_pc` under `budget` instructions and `timeout`
         seconds (0: no limit, for either), or until something else stops it; why, as a `Stop`.
 
@@ -161,7 +174,9 @@ class Machine:
         `on_syscall` does the same for system-call traps: without it a trap stops the run
         ("syscall"); with it, `on_syscall(pc)` is called at the trap (`pc` the trap
         instruction's address, the registers holding the call's number and arguments), writes
-        the result register, and the run goes on after the trap instruction."""
+        the result register, and the run goes on after the trap instruction.
+
+        The `registers` named are read when the run ends, into `Stop.registers`."""
         raise NotImplementedError
 
     def flush(self) -> None:
@@ -307,8 +322,15 @@ class UnicornMachine(Machine):
 
     def run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
             on_host: Optional[Callable[[int], None]] = None,
-            on_syscall: Optional[Callable[[int], None]] = None) -> Stop:
+            on_syscall: Optional[Callable[[int], None]] = None, registers: Sequence[str] = ()) -> Stop:
         """Run until `until_pc` or a stop; see `Stop`, and `Machine.run` for the callbacks."""
+        stop = self._run(start_pc, until_pc, budget, timeout, on_host, on_syscall)
+        if registers:
+            stop = replace(stop, registers=dict(zip(registers, self.reg_read_many(registers))))
+        return stop
+
+    def _run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
+             on_host: Optional[Callable[[int], None]], on_syscall: Optional[Callable[[int], None]]) -> Stop:
         self._need_hooks("run")
         if self._running:
             # emu_start is not re-entrant: a nested run would clobber this one's CPU state.

@@ -10,7 +10,7 @@ them, which for a module's data is as loaded or last relinked.
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..errors import ExecutorDied
 from .machine import Machine, Stop
@@ -162,11 +162,12 @@ class Revivable(Machine):
 
     def run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
             on_host: Optional[Callable[[int], None]] = None,
-            on_syscall: Optional[Callable[[int], None]] = None) -> Stop:
+            on_syscall: Optional[Callable[[int], None]] = None, registers: Sequence[str] = ()) -> Stop:
         """Run on the current machine (a dead one is replaced first; dying here is `ExecutorDied`)."""
         self._in_run = True
         try:
-            return self._do("run", start_pc, until_pc, budget, timeout, on_host=on_host, on_syscall=on_syscall)
+            return self._do("run", start_pc, until_pc, budget, timeout, on_host=on_host, on_syscall=on_syscall,
+                            registers=registers)
         finally:
             self._in_run = False
 

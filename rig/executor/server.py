@@ -51,7 +51,7 @@ def apply(machine: Machine, entry: dict, blob: bytes, out: List[bytes], out_size
                     raise ProtocolError("executor: a run with events cannot be served here")
                 callbacks[kind] = (lambda name: lambda address: on_event(name, address))(flag)
         return machine.run(entry["start_pc"], entry["until_pc"], entry["budget"], entry["timeout"],
-                           **callbacks).to_json()
+                           registers=entry.get("registers") or (), **callbacks).to_json()
     return None
 
 
