@@ -77,9 +77,10 @@ def _median_rate(fn: Callable[[], None], n: int, repeats: int = 5) -> float:
     return statistics.median(times)
 
 
-def trial_cost(target: str, source: str, fn: str, args, n: int) -> Dict[str, float]:
-    """Seconds per trial (load at a new random placement, call, unload), and per relocation."""
-    jit = Jit(target, seed=1)
+def trial_cost(target: str, source: str, fn: str, args, n: int, executor: str = "inprocess") -> Dict[str, float]:
+    """Seconds per trial (load at a new random placement, call, unload), and per relocation,
+    with the code run in `executor`."""
+    jit = Jit(target, seed=1, executor=executor)
     mod = jit.load(source)
     relocs = len(mod.trace)
     jit.unload(mod)
@@ -334,6 +335,31 @@ def run(targets: List[str], *, program: Optional[BenchProgram] = None, quick: bo
         row["memory_growth_mib"] = memory_growth(t, prog.source, prog.fn, prog.args, mem_trials)
         row["memory_trials"] = mem_trials
         row["peak_rss_mib"] = peak_rss_mib()
+        out[t] = row
+    return out
+
+
+def executors(targets: List[str], executor: str, *, program: Optional[BenchProgram] = None,
+              quick: bool = False, compare: bool = True) -> Dict[str, dict]:
+    """Per target: trials/s with the code run in `executor` and in-process (their ratio), and
+    the same program's trial through `lli -remote-mcjit` (x86_64, when lli is installed),
+    which also runs the JIT's code in another process."""
+    from . import comparisons
+    prog = program or BenchProgram.small()
+    n = 100 if quick else 1000
+    out: Dict[str, dict] = {}
+    for t in targets:
+        here = trial_cost(t, prog.source, prog.fn, prog.args, n)
+        there = trial_cost(t, prog.source, prog.fn, prog.args, n, executor=executor)
+        row = {"program": prog.label, "executor_name": executor, "inprocess": here, "executor": there,
+               "ratio": there["trials_per_second"] / here["trials_per_second"]}
+        if compare and prog.ir is not None and t == "x86_64":   # lli's remote mode runs host code only
+            with Jit(t, seed=4) as jit:
+                expected = int(jit.load(prog.ir).call(prog.fn, *prog.args)) & 0xFF
+            li = comparisons.lli_remote_cost(prog.ir, prog.fn, prog.args, 5 if quick else 20, expected=expected)
+            row["lli_remote"] = li
+            if li:
+                row["ahead_of_lli"] = li["seconds_per_trial"] / there["seconds_per_trial"]
         out[t] = row
     return out
 

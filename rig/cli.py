@@ -73,6 +73,8 @@ def cmd_run(ns) -> int:
     """rig run: every target x relocation model x placement; compare.  A whole
     program (a STATUS header, or a file with no CALL lines and no --entry) runs
     its main like a process and exits with its status."""
+    from . import executor as _executor
+    _executor.check(ns.executor)
     if not ns.entry:
         whole = _load(ns.program) if ns.program.endswith(corpus.SOURCE_SUFFIXES) else None
         if whole is None or not whole.calls:
@@ -91,7 +93,7 @@ def cmd_run(ns) -> int:
             continue
         for reloc in (_relocs(ns.reloc) if ns.reloc else prog.relocs):
             all_trials.extend(runner.run_trials(prog, target, placements=ns.placements, seed=ns.seed,
-                                                reloc=reloc, opt=ns.opt, cflags=ns.cflag))
+                                                reloc=reloc, opt=ns.opt, cflags=ns.cflag, executor=ns.executor))
     problems = runner.disagreements(all_trials)
     failed = [t for t in all_trials if not t.ok]
     if ns.json:
@@ -175,7 +177,7 @@ def _run_whole(ns, prog: Program) -> int:
                                              archives=archives, runtime=ns.runtime or prog.runtime,
                                              stdin=_stdin(ns) if ns.stdin or not run else run.stdin,
                                              mounts=_mounts(ns.mount) or prog.mounts,
-                                             stream=stream))
+                                             stream=stream, executor=ns.executor))
     problems = runner.program_disagreements(trials)
     failed = [t for t in trials if not t.ok]
     first = next((t.result for t in trials if t.result is not None), None)
@@ -418,6 +420,10 @@ def cmd_fuzz(ns) -> int:
         return _fuzz_malformed(ns)
     if ns.count is not None or ns.save is not None or ns.jobs is not None:
         raise RigError("--count, --save and --jobs are for the malformed-input campaign: add --malformed")
+    from . import executor as _executor
+    _executor.check(ns.executor)
+    if ns.compare is not None:
+        _executor.check(ns.compare)
     names = _targets(ns.target)
     total = None if ns.minutes else ns.examples
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -425,7 +431,8 @@ def cmd_fuzz(ns) -> int:
         tasks = {n: progress.add_task(n, total=total) for n in names}
         reports = campaign(names, examples=ns.examples, minutes=ns.minutes, seed=ns.seed, corpus_dir=ns.corpus,
                            database=ns.db or None, tick=lambda t: progress.advance(tasks[t]),
-                           runtime=None if ns.runtime == "any" else ns.runtime)
+                           runtime=None if ns.runtime == "any" else ns.runtime, executor=ns.executor,
+                           compare=ns.compare)
     failed = [r for r in reports if r.failures]
     if ns.json:
         print(json.dumps({"ok": not failed, "targets": [r.as_dict() for r in reports]}, indent=2))
@@ -539,6 +546,8 @@ def cmd_bench(ns) -> int:
                   f"({result['overhead']:+.1%}, {result['workers_started']} worker start(s) counted)")
         return 0
     program = bench.BenchProgram.from_corpus(ns.program) if ns.program else None
+    if ns.executor:
+        return _bench_executor(ns, names, program, con)
     if ns.profile:
         for t in names:
             print(bench.profile(t, program, 500 if ns.quick else 5000))
@@ -574,6 +583,31 @@ def cmd_bench(ns) -> int:
     con.print(table)
     if missing:
         con.print(f"ld.lld + qemu-user not found; to compare, install them: {comparisons.install_hint()}")
+    return 0
+
+
+def _bench_executor(ns, names, program, con) -> int:
+    """rig bench --executor E: trials/s in E next to inprocess, and lli -remote-mcjit's trial."""
+    from . import bench
+    from . import executor as _executor
+    _executor.check(ns.executor)
+    result = bench.executors(names, ns.executor, program=program, quick=ns.quick, compare=not ns.no_compare)
+    if ns.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    from rich.table import Table
+    first = next(iter(result.values()))
+    table = Table(title=f"rig bench --executor {ns.executor}: {first['program']} (medians; a trial = load at a "
+                        f"new random placement, link, call, unload)")
+    for col in ("target", "inprocess trials/s", f"{ns.executor} trials/s", "ratio", "lli -remote-mcjit",
+                f"{ns.executor} ahead of lli"):
+        table.add_column(col, justify="right" if col != "target" else "left")
+    for t, r in result.items():
+        li = r.get("lli_remote")
+        table.add_row(t, f"{r['inprocess']['trials_per_second']:.0f}", f"{r['executor']['trials_per_second']:.0f}",
+                      f"{r['ratio']:.2f}", f"{li['seconds_per_trial'] * 1e3:.1f} ms" if li else "—",
+                      f"{r['ahead_of_lli']:.0f}×" if li else "—")
+    con.print(table)
     return 0
 
 
@@ -672,6 +706,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--env", action="append", default=[], metavar="K=V",
                    help="an environment variable (repeatable); the environment is empty otherwise")
     r.add_argument("--expect-stdout", metavar="FILE", help="fail unless the program's stdout is this file's bytes")
+    r.add_argument("--executor", default="inprocess", metavar="EXECUTOR",
+                   help="where the code runs: inprocess (Unicorn here, the default), subprocess (Unicorn in a child "
+                        "process), tcp://HOST:PORT (a `rig executor --listen` server), native (this CPU, "
+                        "x86_64 on an x86-64 host)")
     r.add_argument("-v", "--verbose", action="store_true", help="say what the rig changed (e.g. a foreign triple)")
     r.add_argument("-q", "--quiet", action="store_true", help="no summary line after the program's output")
     r.set_defaults(fn=cmd_run)
@@ -693,6 +731,12 @@ def build_parser() -> argparse.ArgumentParser:
     fz.add_argument("--runtime", choices=("host", "musl", "any"), default="host",
                     help="the corpus programs to draw, by the C runtime they need (default host; musl: the "
                          "standard-C and C++ corpora, whole programs with libc kept loaded)")
+    fz.add_argument("--executor", default="inprocess", metavar="EXECUTOR", help="where the code runs: inprocess (Unicorn here, the default), subprocess (Unicorn in a child "
+                        "process), tcp://HOST:PORT (a `rig executor --listen` server), native (this CPU, "
+                        "x86_64 on an x86-64 host)")
+    fz.add_argument("--compare", metavar="EXECUTOR",
+                    help="run every example in this executor too and require exactly the same results "
+                         "(--executor native --compare inprocess: Unicorn checked against the CPU)")
     fz.add_argument("--malformed", action="store_true",
                     help="the hostile-input campaign instead: mutated objects, IR, bitcode and random bytes "
                          "must raise only RigErrors and leave the Jit usable")
@@ -717,6 +761,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="what compiling in the isolated worker process costs against compiling in-process")
     b.add_argument("--profile", action="store_true",
                    help="where a trial's time goes: a pyinstrument call tree (pip install 'rig[bench]')")
+    b.add_argument("--executor", metavar="EXECUTOR",
+                   help="trials/s in this executor (subprocess, native, tcp://HOST:PORT) next to inprocess "
+                        "and lli -remote-mcjit")
     b.add_argument("--json", action="store_true")
     b.set_defaults(fn=cmd_bench)
     d = sub.add_parser("demo", help="run the built-in demo on all four targets")

@@ -26,7 +26,7 @@ import targets as _targets
 from .corpus import Program, discover
 from .errors import PlacementError
 from .jit import Jit
-from .properties import check_placement, check_program
+from .properties import PlacementMismatch, check_placement, check_program
 from .strategies import placements
 
 
@@ -70,8 +70,11 @@ class Examples:
 
     def __init__(self, target: str, programs: Sequence[Program], report: Optional[TargetReport] = None,
                  tick: Callable[[], None] = lambda: None, generated: bool = True,
-                 whole: Sequence[Program] = ()):
+                 whole: Sequence[Program] = (), executor: str = "inprocess", compare: Optional[str] = None):
         self.target, self.generated = target, generated
+        #: where the examples run, and where each is run again to compare (`rig.executor`)
+        self.executor, self.compare = executor, compare
+        self.twins: Dict[int, Jit] = {}         # id(jit) -> the same Jit's twin in `compare`
         self.by_name = {str(p.path): p for p in programs}
         self.whole = {str(p.path): p for p in whole}
         self.report = report or TargetReport(target)
@@ -87,7 +90,10 @@ class Examples:
         key = (reloc, runtime, code_model, tuple(sorted((mounts or {}).items())))
         if key not in self.jits:
             self.jits[key] = Jit(self.target, seed=0, reloc=reloc, runtime=runtime, code_model=code_model,
-                                 mounts=mounts)
+                                 mounts=mounts, executor=self.executor)
+            if self.compare is not None:
+                self.twins[id(self.jits[key])] = Jit(self.target, seed=0, reloc=reloc, runtime=runtime,
+                                                     code_model=code_model, mounts=mounts, executor=self.compare)
         return self.jits[key]
 
     def _discard(self, jit: Jit) -> None:
@@ -98,6 +104,9 @@ class Examples:
                 del self.jits[key]
         for key in [k for k in self.probes if k[3] == id(jit)]:
             del self.probes[key]        # keyed by id(jit): a new Jit may get the same id
+        twin = self.twins.pop(id(jit), None)
+        if twin is not None:
+            twin.close()
         jit.close()
 
     def _probe(self, jit: Jit, source, name: str, reloc: str):
@@ -146,7 +155,11 @@ class Examples:
         drawn = [data.draw(placements(jit, self._probe(jit, src, src.name, reloc)), label=f"placement of {src.name}")
                  for src in [program.path, *program.run.extra]]
         try:
-            _, relocations, stubs = check_program(jit, program, drawn)
+            result, relocations, stubs = check_program(jit, program, drawn)
+            twin = self.twins.get(id(jit))
+            if twin is not None:
+                other = check_program(twin, program, drawn)[0]
+                self._agree(program.name, drawn, (result.status, result.output), (other.status, other.output))
         except PlacementError:
             return                         # the modules' drawn layouts overlap: not a finding
         except BaseException:
@@ -160,10 +173,22 @@ class Examples:
         self.report.stubs += stubs
         self.tick()
 
+    def _agree(self, name: str, placement, got, other) -> None:
+        """The example's outcome in `compare` must be the one in `executor`, exactly."""
+        if got != other:
+            raise PlacementMismatch(f"{name} on {self.target} at {placement}: the {self.executor} executor gave "
+                                    f"{got!r}, the {self.compare} executor {other!r}")
+
     def _check(self, jit, source, name, calls, placement, signatures, expected) -> None:
         try:
             out = check_placement(jit, source, calls, placement, name=name, signatures=signatures,
                                   expected=expected)
+            twin = self.twins.get(id(jit))
+            if twin is not None:
+                again = check_placement(twin, source, calls, placement, name=name, signatures=signatures,
+                                        expected=expected)
+                self._agree(name, placement, (out.values, out.stdout, out.error),
+                            (again.values, again.stdout, again.error))
         except PlacementError:
             return                         # the strategy drew an impossible layout: not a finding
         except BaseException:
@@ -173,8 +198,9 @@ class Examples:
 
 
 def _property(target: str, programs: Sequence[Program], report: TargetReport, tick: Callable[[], None],
-              generated: bool = True, whole: Sequence[Program] = ()):
-    examples = Examples(target, programs, report, tick, generated, whole)
+              generated: bool = True, whole: Sequence[Program] = (), executor: str = "inprocess",
+              compare: Optional[str] = None):
+    examples = Examples(target, programs, report, tick, generated, whole, executor, compare)
 
     @given(data=st.data())
     def prop(data):
@@ -208,11 +234,15 @@ def example_database(spec):
 def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minutes: Optional[float] = None,
              seed: Optional[int] = None, corpus_dir="corpus", database=".rig-fuzz",
              tick: Callable[[str], None] = lambda t: None, generated: bool = True,
-             runtime: Optional[str] = "host") -> List[TargetReport]:
+             runtime: Optional[str] = "host", executor: str = "inprocess",
+             compare: Optional[str] = None) -> List[TargetReport]:
     """Run the properties for each target; one report per target.  `runtime`
     chooses the corpus's programs by the C runtime they need ("host", "musl"
     or None for all): musl's (the standard-C and C++ corpora) are whole
-    programs run at drawn placements with libc kept loaded."""
+    programs run at drawn placements with libc kept loaded.  The examples run in
+    `executor`; with `compare`, each is run there too and must give exactly the same
+    values, output and errors (`--executor native --compare inprocess`: the emulator
+    checked against the CPU)."""
     reports = []
     db = example_database(database or None)
     for name in target_names:
@@ -230,7 +260,7 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
         batch = 20 if minutes else (examples or 200)
         while True:
             # a fresh property per batch: Hypothesis refuses a second settings() on one function
-            prop = _property(name, programs, report, lambda: tick(name), generated, whole)
+            prop = _property(name, programs, report, lambda: tick(name), generated, whole, executor, compare)
             # no explain phase: it re-runs a failure dozens of times, each with an lld link for the report
             runner = settings(max_examples=batch, deadline=None, database=db, print_blob=True,
                               suppress_health_check=list(HealthCheck),

@@ -407,11 +407,14 @@ class Process:
                 done += n
         for (start, size, perms), image in zip(runs, images):
             self.machine.map(start, size, perms, bytes(image) if image else None)
+        self.machine.send()         # the executor maps them while the rig goes on
 
     def unmap_runs(self, runs: Sequence[tuple]) -> None:
         """Unmap runs mapped with `map_runs`."""
         for start, size, _ in runs:
             self._unmap_run(start, size)
+        if self.executor_mode:
+            self.machine.send()
 
     def _unmap_run(self, start: int, size: int) -> None:
         if self.executor_mode:

@@ -28,35 +28,9 @@ from .machine import Machine, Stop
 
 #: Seconds an answer may take beyond a run's own timeout (the child's start-up, a large batch).
 GRACE = 30.0
+#: Batches `RemoteMachine.send` may have outstanding before it reads their answers.
+IN_FLIGHT = 8
 _ROOT = str(Path(__file__).resolve().parents[2])     # where `rig` and `targets` are importable from
-
-
-class _Reader:
-    """A file-like `read(n)` over a pipe or socket that gives up at `deadline`
-    (`time.monotonic()`): `read_frame` reads through it, so a silent executor cannot block the
-    rig.  What one system call brings beyond `n` is kept for the next read (a frame's parts
-    arrive together)."""
-
-    def __init__(self, fd: int, on_silence):
-        self.fd = fd
-        self.deadline: Optional[float] = None
-        self._on_silence = on_silence
-        self._buf = b""
-
-    def read(self, n: int) -> bytes:
-        """Up to `n` bytes, b"" at the end of input."""
-        if self._buf:
-            out, self._buf = self._buf[:n], self._buf[n:]
-            return out
-        while True:
-            wait = None if self.deadline is None else self.deadline - time.monotonic()
-            if wait is not None and wait <= 0:
-                self._on_silence()
-            ready, _, _ = select.select([self.fd], [], [], wait)
-            if ready:
-                data = os.read(self.fd, max(n, 1 << 16))
-                out, self._buf = data[:n], data[n:]
-                return out
 
 
 class _Child:
@@ -176,13 +150,14 @@ class RemoteMachine(Machine):
         self._what: List[str] = []               # per queued op, a description for errors
         self._closed = False
         self._in_host = False                    # inside a run's callback
+        self._sent: List[Tuple[List[str], str]] = []    # batches `send` started: (op names, summary)
         if address is None:
             self._channel = _Child(target, python)
         else:
             host, port = parse_tcp(address)
             self._channel = _Connection(target, host, port, grace)
         self.pid = self._channel.pid
-        self._in = _Reader(self._channel.fd, self._silent)
+        self._in = protocol.Reader(self._channel.fd, self._silent)
         reply, _ = self._exchange({"op": "hello", "version": protocol.VERSION, "target": target.name}, b"",
                                   grace, "hello")
         if self.pid is None and isinstance(reply.get("pid"), int):
@@ -218,6 +193,7 @@ class RemoteMachine(Machine):
         if self._closed:
             raise ExecutorDied(f"{self._channel.name} is gone; cannot answer {asking}")
         self._put(header, blob, asking)
+        earlier = self._collect()
         while True:
             reply, out = self._receive(wait, asking)
             if "event" not in reply:
@@ -227,9 +203,48 @@ class RemoteMachine(Machine):
                 raise ProtocolError(f"{self._channel.name}: unexpected event {reply!r:.200} while waiting "
                                     f"for the answer to {asking}")
             on_event(reply)
+        if earlier is not None:
+            raise earlier               # a batch `send` started failed first: this one's answer is moot
         if not reply.get("ok", False) and "index" not in reply:
             raise protocol.error_from_json(reply.get("error"), f"{self._channel.name}, {asking}")
         return reply, out
+
+    def _collect(self) -> Optional[BaseException]:
+        """Read the answers to the batches `send` started, in order; the first one's failure
+        (returned, for the caller to raise once the stream is in step again)."""
+        sent, self._sent = self._sent, []
+        first = None
+        for what, asking in sent:
+            reply, _ = self._receive(self.grace, asking)
+            if "event" in reply:
+                self._kill()
+                raise ProtocolError(f"{self._channel.name}: unexpected event {reply!r:.200} while waiting "
+                                    f"for the answer to {asking}")
+            if not reply.get("ok") and first is None:
+                i = reply.get("index")
+                where = what[i] if isinstance(i, int) and 0 <= i < len(what) else asking
+                first = protocol.error_from_json(reply.get("error"), f"{self._channel.name}, {where} (deferred)")
+        return first
+
+    def send(self) -> None:
+        """Start the deferred operations now, without waiting: the executor works on them while
+        the rig goes on (a trial's maps while it sets up the call, its unmaps while it links
+        the next).  Their answers are read, and a failure raised, at the next operation that
+        waits.  At most `IN_FLIGHT` batches are outstanding, so neither side's pipe fills."""
+        if not self._batch:
+            return
+        if self._closed:
+            raise ExecutorDied(f"{self._channel.name} is gone; cannot start {self._what[-1]}")
+        if len(self._sent) >= IN_FLIGHT:
+            earlier = self._collect()
+            if earlier is not None:
+                self._batch, self._what = protocol.Batch(), []
+                raise earlier
+        batch, what = self._batch, self._what
+        self._batch, self._what = protocol.Batch(), []
+        asking = what[-1] if len(what) == 1 else f"a batch of {len(what)} operations ending with {what[-1]}"
+        self._put(batch.header(), batch.blob(), asking)
+        self._sent.append((what, asking))
 
     def _put(self, header: dict, blob: bytes, asking: str) -> None:
         """Send one frame; a closed pipe is the other side's death."""

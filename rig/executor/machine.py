@@ -21,6 +21,7 @@ from unicorn import UcError
 from targets.base import Target
 
 from ..errors import EmulationFault, ExecutorError
+from ..hostmem import HostPages
 from ..watchdog import Watchdog
 
 _PROT = {"r": unicorn.UC_PROT_READ, "w": unicorn.UC_PROT_WRITE, "x": unicorn.UC_PROT_EXEC}
@@ -43,6 +44,11 @@ CPU_ERRORS = {
     unicorn.UC_ERR_WRITE_UNALIGNED: "write_unaligned",
     unicorn.UC_ERR_FETCH_UNALIGNED: "fetch_unaligned",
 }
+
+
+#: Mappings up to this size go over pooled host buffers (module runs); larger ones (a heap,
+#: a stack) are Unicorn's own, allocated as touched.
+POOLED = 4 << 20
 
 
 def perms_bits(perms: str) -> int:
@@ -182,6 +188,10 @@ class Machine:
     def flush(self) -> None:
         """Do the deferred operations now (nothing to do in-process)."""
 
+    def send(self) -> None:
+        """Start the deferred operations without waiting for them (a remote machine works on
+        them while the rig goes on; their failure surfaces at the next operation that waits)."""
+
     def close(self) -> None:
         """Release the machine."""
 
@@ -216,6 +226,10 @@ class UnicornMachine(Machine):
         #: stops the emulator when a run's deadline passes (`fired` tells afterwards)
         self.watchdog = Watchdog(self.uc.emu_stop)
         self.hooks = hooks
+        self._pages = HostPages()
+        #: start -> (size, pooled buffer) of the runs mapped over host buffers
+        self._backing: Dict[int, tuple] = {}
+        self._kept: List[tuple] = []             # buffers of pooled runs partly unmapped
         abi = target.syscalls
         self._syscall_intno = abi.interrupt if abi is not None else None
         self._trap_size = abi.trap_size if abi is not None else 0
@@ -239,18 +253,43 @@ class UnicornMachine(Machine):
         if data is not None and len(data) > size:
             raise EmulationFault(f"map of {size:#x} bytes at {start:#x}: {len(data):#x} bytes of contents "
                                  f"do not fit", kind="unmapped", address=start)
+        if size > POOLED or not self.hooks:
+            try:
+                self.uc.mem_map(start, size, bits)
+            except UcError as e:
+                raise EmulationFault(f"cannot map {size:#x} bytes at {start:#x}: {e}", kind="unmapped",
+                                     address=start) from None
+            if data:
+                self.uc.mem_write(start, bytes(data))
+            return
+        # A module's page run: over a pooled host buffer, its contents copied in before it is
+        # mapped (nothing can have been translated from it yet), as `Process.map_runs` does:
+        # half the cost of a fresh mapping plus a write.
+        buf = self._pages.take(size)
         try:
-            self.uc.mem_map(start, size, bits)
+            self.uc.mem_map_ptr(start, size, bits, buf[1])
         except UcError as e:
+            self._pages.give(size, buf)
             raise EmulationFault(f"cannot map {size:#x} bytes at {start:#x}: {e}", kind="unmapped",
                                  address=start) from None
         if data:
-            self.uc.mem_write(start, bytes(data))
+            buf[0][:len(data)] = data
+        self._backing[start] = (size, buf)
 
     def unmap(self, start: int, size: int) -> None:
         """Unmap pages, and drop code translated from them."""
         try:
             self.uc.mem_unmap(start, size)
+            backing = self._backing.get(start)
+            if backing is not None and backing[0] == size:
+                # A whole pooled run (`Process.unmap_runs` does the same with no cache call).
+                del self._backing[start]
+                self._pages.give(size, backing[1])
+                return
+            # A part of a pooled run: its buffer is kept until `close` (its other pages use it).
+            for s, (n, b) in list(self._backing.items()):
+                if s < start + size and start < s + n:
+                    self._kept.append(self._backing.pop(s)[1])
             self.uc.ctl_remove_cache(start, start + size)
         except UcError as e:
             raise EmulationFault(f"cannot unmap {size:#x} bytes at {start:#x}: {e}", kind="unmapped",
@@ -454,3 +493,6 @@ class UnicornMachine(Machine):
         if uc is not None:
             for start, end, _ in list(uc.mem_regions()):
                 uc.mem_unmap(start, end - start + 1)
+        self._backing.clear()
+        self._kept.clear()
+        self._pages.clear()

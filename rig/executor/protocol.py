@@ -33,6 +33,9 @@ it when it can and ends (the stream is no longer in step), the client raises
 """
 from __future__ import annotations
 
+import os
+import select
+import time
 from typing import Any, Dict, List, Optional, Tuple
 
 from .. import errors as _errors
@@ -60,6 +63,65 @@ OPS: Dict[str, Tuple[str, ...]] = {
     "host_range": ("start", "size"),
     "run": ("start_pc", "until_pc", "budget", "timeout"),
 }
+
+
+#: Seconds a reader polls for the next frame before it sleeps (see `Reader`).
+SPIN = 0.0005
+
+
+class Reader:
+    """A file-like `read(n)` over a pipe or socket that gives up at `deadline`
+    (`time.monotonic()`): `read_frame` reads through it, so a silent executor cannot block the
+    rig.  What one system call brings beyond `n` is kept for the next read (a frame's parts
+    arrive together).
+
+    It polls for `spin` seconds before it sleeps in `select`: an answer usually comes within
+    tens of microseconds, and waking a sleeping reader costs more than that on a virtual
+    machine (a halted virtual CPU), so much that the scheduler rather runs both processes on
+    one CPU, one after the other, than pay it.  Both ends spin, so in a run of trials each
+    keeps its own CPU and they work at once."""
+
+    def __init__(self, fd: int, on_silence, spin: float = SPIN):
+        self.fd = fd
+        self.deadline: Optional[float] = None
+        self._on_silence = on_silence
+        self._buf = b""
+        self._spin = spin
+
+    def read(self, n: int) -> bytes:
+        """Up to `n` bytes, b"" at the end of input."""
+        if self._buf:
+            out, self._buf = self._buf[:n], self._buf[n:]
+            return out
+        data = _poll(self.fd, max(n, 1 << 16), self._spin)
+        while data is None:
+            wait = None if self.deadline is None else self.deadline - time.monotonic()
+            if wait is not None and wait <= 0:
+                self._on_silence()
+            ready, _, _ = select.select([self.fd], [], [], wait)
+            if ready:
+                data = _poll(self.fd, max(n, 1 << 16), 0.0)
+        out, self._buf = data[:n], data[n:]
+        return out
+
+
+def _poll(fd: int, n: int, spin: float) -> Optional[bytes]:
+    """What `fd` has (b"" at its end), polling for `spin` seconds; None if nothing came.  The fd
+    stays blocking (a socket's writes share its flags): `select` with no wait says when a
+    read will not block."""
+    end = None
+    while True:
+        ready, _, _ = select.select([fd], [], [], 0)
+        if ready:
+            try:
+                return os.read(fd, n)
+            except ConnectionResetError:
+                return b""
+        now = time.perf_counter()
+        if end is None:
+            end = now + spin
+        if now >= end:
+            return None
 
 
 def send(stream, header: dict, blob: bytes = b"") -> None:

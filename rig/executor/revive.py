@@ -54,8 +54,12 @@ class Revivable(Machine):
         return inside
 
     def _forget(self, start: int, end: int) -> None:
-        for s in self._split(start, end):
-            del self._maps[s]
+        whole = self._maps.get(start)
+        if whole is not None and whole[0] == end - start:
+            del self._maps[start]            # the common case: a run unmapped as it was mapped
+        else:
+            for s in self._split(start, end):
+                del self._maps[s]
         for a in [a for a, data in self._writes.items() if a < end and a + len(data) > start]:
             data = self._writes.pop(a)
             if a < start:                               # keep the parts outside
@@ -123,6 +127,10 @@ class Revivable(Machine):
     def protect(self, start: int, size: int, perms: str) -> None:
         """Set permissions (journaled)."""
         self._do("protect", start, size, perms)
+        whole = self._maps.get(start)
+        if whole is not None and whole[0] == size:
+            whole[1] = perms
+            return
         for s in self._split(start, start + size):
             self._maps[s][1] = perms
 
@@ -174,6 +182,10 @@ class Revivable(Machine):
     def flush(self) -> None:
         """Send what is deferred."""
         self._do("flush")
+
+    def send(self) -> None:
+        """Start what is deferred without waiting."""
+        self._do("send")
 
     def close(self) -> None:
         """Close the current machine."""

@@ -181,7 +181,7 @@ def listen(address: str, target: Optional[str] = None, *, ready=None) -> int:
                     server.close()
                     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                     conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                    code = serve(conn.makefile("rb"), conn.makefile("wb", buffering=0), target)
+                    code = serve(protocol.Reader(conn.fileno(), None), conn.makefile("wb", buffering=0), target)
                 finally:
                     os._exit(code)
             conn.close()
@@ -203,5 +203,5 @@ def main(target: str) -> int:
         return 2
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    requests = os.fdopen(os.dup(0), "rb")
+    requests = protocol.Reader(os.dup(0), None)
     return serve(requests, replies, target)
