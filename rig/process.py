@@ -309,6 +309,15 @@ class Process:
                         (1 << (8 * self.ptr)) - 1,
                         tuple((self.regs[r], None if src == "next" else self.regs[src]) for r, src in abi.clobbers))
         if self.executor_mode:
+            # What a host function or a system call reads first: the argument registers, the
+            # stack pointer, the return address, the system call's number and arguments.
+            cc = target.cc
+            names = [cc.stack_pointer, target.pc, *cc.int_args, *cc.float_args]
+            if cc.return_address is not None:
+                names.append(cc.return_address)
+            if abi is not None:
+                names += [abi.number, *abi.args, *(src for _, src in abi.clobbers if src != "next")]
+            self._event_names = [n for n in dict.fromkeys(names) if n in self.regs]
             # The machine's hooks stop at faults, exceptions and system calls; its code hook
             # covers the host slots and calls `_on_machine_host` from inside the run.
             self.machine.host_range(self.host_base, host_size)
@@ -896,7 +905,7 @@ class Process:
         try:
             stop = self.machine.run(start, self.return_pad, budget, timeout, on_host=self._on_machine_host,
                                     on_syscall=self._on_machine_syscall if self._sc is not None else None,
-                                    registers=self._result_names())
+                                    registers=self._result_names(), event_registers=self._event_names)
         except ProgramExit as e:
             ordered = self._out.ordered()
             e.stdout, e.stderr, e.output = _stream(ordered, 1), _stream(ordered, 2), ordered

@@ -76,6 +76,11 @@ NOT_RUN: Dict[str, str] = {
         "needs pyinstrument (the rig[bench] extra), which the test extra does not install",
     "pip install 'rig[bench]'":
         "the network; only pyinstrument, for `rig bench --profile`",
+    "rig executor --listen 127.0.0.1:7000":
+        "a server that runs until stopped; tests/test_executors_agree.py starts one on a free port and "
+        "runs the IR corpus, the program corpora and musl programs through it on all four targets",
+    "rig run corpus/libc/binary_tree.c --target arm --executor tcp://127.0.0.1:7000":
+        "needs the server above; tests/test_executors_agree.py runs such programs over TCP",
     "pip install hypofuzz":
         "the network; HypoFuzz is not in the test extra",
     "hypothesis fuzz --no-dashboard -n 2 -- tests/test_fuzz.py -k placement_invariance":

@@ -150,6 +150,7 @@ class RemoteMachine(Machine):
         self._what: List[str] = []               # per queued op, a description for errors
         self._closed = False
         self._in_host = False                    # inside a run's callback
+        self._event_regs: Optional[dict] = None  # the registers the current event brought
         self._sent: List[Tuple[List[str], str]] = []    # batches `send` started: (op names, summary)
         if address is None:
             self._channel = _Child(target, python)
@@ -335,14 +336,20 @@ class RemoteMachine(Machine):
         return self.reg_read_many([name])[0]
 
     def reg_read_many(self, names: Iterable[str]) -> List[int]:
-        """Several registers in one round trip."""
+        """Several registers in one round trip (none inside an event, for the registers the
+        event brought)."""
         names = list(names)
+        known = self._event_regs
+        if known is not None and all(n in known for n in names):
+            return [known[n] for n in names]
         i = self._queue(f"read of registers {', '.join(names)}", "reg_read", names=names)
         results, _ = self._send(asked=i)
         return results[i]
 
     def reg_write(self, name: str, value: int) -> None:
         """Set a register (deferred)."""
+        if self._event_regs is not None:
+            self._event_regs.pop(name, None)    # the machine may keep fewer bits than were written
         self._queue(f"write of register {name}", "reg_write", name=name, value=value)
 
     def host_range(self, start: int, size: int) -> None:
@@ -351,7 +358,8 @@ class RemoteMachine(Machine):
 
     def run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
             on_host: Optional[Callable[[int], None]] = None,
-            on_syscall: Optional[Callable[[int], None]] = None, registers: Sequence[str] = ()) -> Stop:
+            on_syscall: Optional[Callable[[int], None]] = None, registers: Sequence[str] = (),
+            event_registers: Sequence[str] = ()) -> Stop:
         """Run in the child; the reply (or the next event) may take `timeout` plus the grace
         seconds.  With `on_host` (`on_syscall`), the child stays inside the run at each host
         slot (system-call trap) and the callback runs here, its operations answered by the
@@ -363,6 +371,8 @@ class RemoteMachine(Machine):
         fields = dict(start_pc=start_pc, until_pc=until_pc, budget=budget, timeout=timeout)
         if registers:
             fields["registers"] = list(registers)
+        if event_registers and (on_host is not None or on_syscall is not None):
+            fields["event_registers"] = list(event_registers)
         callbacks = {}
         if on_host is not None:
             fields["host"] = True
@@ -379,10 +389,11 @@ class RemoteMachine(Machine):
             if callback is None or not isinstance(slot, int):
                 self._kill()
                 raise ProtocolError(f"{self._channel.name}: unexpected event {event!r:.200} during the {what}")
+            regs = event.get("registers")
+            self._event_regs = dict(regs) if isinstance(regs, dict) else None
             self._in_host = True
             try:
                 callback(slot)
-                self._send()            # its deferred writes must land before the run goes on
             except (ExecutorDied, ProtocolError):
                 raise                   # the stream is gone or out of step: no resume to send
             except BaseException as e:
@@ -393,8 +404,15 @@ class RemoteMachine(Machine):
                 self._batch, self._what = protocol.Batch(), []
             finally:
                 self._in_host = False
-            self._put({"op": "resume", "abort": True} if failed else {"op": "resume"}, b"",
-                      f"the resume from {event.get('event')} event at {slot:#x}")
+                self._event_regs = None
+            where = f"the resume from {event.get('event')} event at {slot:#x}"
+            if failed:
+                self._put({"op": "resume", "abort": True}, b"", where)
+                return
+            # The callback's deferred operations (its result register, its writes) go with the
+            # resume: done before the run goes on, a failure ends the run with that error.
+            batch, self._batch, self._what = self._batch, protocol.Batch(), []
+            self._put({"op": "resume", "ops": batch.ops}, batch.blob(), where)
 
         # No timeout: only the child's death ends the wait (a silent child is still running).
         results, _ = self._send(timeout if timeout > 0 else float("inf"), asked=i,

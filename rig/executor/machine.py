@@ -164,7 +164,8 @@ class Machine:
 
     def run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
             on_host: Optional[Callable[[int], None]] = None,
-            on_syscall: Optional[Callable[[int], None]] = None, registers: Sequence[str] = ()) -> Stop:
+            on_syscall: Optional[Callable[[int], None]] = None, registers: Sequence[str] = (),
+            event_registers: Sequence[str] = ()) -> Stop:
         """Run from `start_pc` until `until_pc` under `budget` instructions and `timeout`
         seconds (0: no limit, for either), or until something else stops it; why, as a `Stop`.
 
@@ -182,7 +183,9 @@ class Machine:
         instruction's address, the registers holding the call's number and arguments), writes
         the result register, and the run goes on after the trap instruction.
 
-        The `registers` named are read when the run ends, into `Stop.registers`."""
+        The `registers` named are read when the run ends, into `Stop.registers`;
+        `event_registers` are the ones a callback will read first (a remote machine sends them
+        with the event: no round trip; others may ignore them)."""
         raise NotImplementedError
 
     def flush(self) -> None:
@@ -361,7 +364,8 @@ class UnicornMachine(Machine):
 
     def run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
             on_host: Optional[Callable[[int], None]] = None,
-            on_syscall: Optional[Callable[[int], None]] = None, registers: Sequence[str] = ()) -> Stop:
+            on_syscall: Optional[Callable[[int], None]] = None, registers: Sequence[str] = (),
+            event_registers: Sequence[str] = ()) -> Stop:
         """Run until `until_pc` or a stop; see `Stop`, and `Machine.run` for the callbacks."""
         stop = self._run(start_pc, until_pc, budget, timeout, on_host, on_syscall)
         if registers:

@@ -122,6 +122,7 @@ def _poll(fd: int, n: int, spin: float) -> Optional[bytes]:
             end = now + spin
         if now >= end:
             return None
+        os.sched_yield()        # the other side may be waiting for this CPU
 
 
 def send(stream, header: dict, blob: bytes = b"") -> None:

@@ -170,12 +170,13 @@ class Revivable(Machine):
 
     def run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
             on_host: Optional[Callable[[int], None]] = None,
-            on_syscall: Optional[Callable[[int], None]] = None, registers: Sequence[str] = ()) -> Stop:
+            on_syscall: Optional[Callable[[int], None]] = None, registers: Sequence[str] = (),
+            event_registers: Sequence[str] = ()) -> Stop:
         """Run on the current machine (a dead one is replaced first; dying here is `ExecutorDied`)."""
         self._in_run = True
         try:
             return self._do("run", start_pc, until_pc, budget, timeout, on_host=on_host, on_syscall=on_syscall,
-                            registers=registers)
+                            registers=registers, event_registers=event_registers)
         finally:
             self._in_run = False
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
-from typing import Callable, List, Optional, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 import targets as _targets
 
@@ -49,7 +49,8 @@ def apply(machine: Machine, entry: dict, blob: bytes, out: List[bytes], out_size
             if entry.get(flag):
                 if on_event is None:
                     raise ProtocolError("executor: a run with events cannot be served here")
-                callbacks[kind] = (lambda name: lambda address: on_event(name, address))(flag)
+                names = entry.get("event_registers") or ()
+                callbacks[kind] = (lambda name: lambda address: on_event(name, address, names))(flag)
         return machine.run(entry["start_pc"], entry["until_pc"], entry["budget"], entry["timeout"],
                            registers=entry.get("registers") or (), **callbacks).to_json()
     return None
@@ -74,7 +75,7 @@ def _answer(machine: Machine, ops, blob: bytes,
     return {"ok": True, "results": results}, b"".join(out)
 
 
-def run_events(machine: Machine, stream_in, stream_out) -> Callable[[str, int], None]:
+def run_events(machine: Machine, stream_in, stream_out) -> Callable[[str, int, Sequence[str]], None]:
     """What a run with events calls at each one (kind "host": a host slot reached, "syscalls":
     a system-call trap): from inside the run, tell the client, then answer its batches until
     it says resume.
@@ -83,9 +84,13 @@ def run_events(machine: Machine, stream_in, stream_out) -> Callable[[str, int], 
     a `ProtocolError`, which the run raises after leaving the emulator and `serve` turns into
     its fatal reply."""
 
-    def on_event(kind: str, slot: int) -> None:
+    def on_event(kind: str, slot: int, names: Sequence[str] = ()) -> None:
         event = "host" if kind == "host" else "syscall"
-        protocol.send(stream_out, {"event": event, "slot": slot})
+        message = {"event": event, "slot": slot}
+        if names:
+            # What the rig's host function or kernel reads first, sent along: no round trip.
+            message["registers"] = dict(zip(names, machine.reg_read_many(names)))
+        protocol.send(stream_out, message)
         where = f"{'host slot' if event == 'host' else 'the system call'} at {slot:#x}"
         while True:
             frame = protocol.receive(stream_in, f"executor, in {where}")
@@ -97,6 +102,15 @@ def run_events(machine: Machine, stream_in, stream_out) -> Callable[[str, int], 
                 if header.get("abort"):
                     # The client's host function failed: end the run; its reply is discarded.
                     machine.abort_run()
+                    return
+                ops = header.get("ops") or []
+                if not isinstance(ops, list):
+                    raise ProtocolError(f"executor: a resume's ops must be a list, not {type(ops).__name__}")
+                for entry in ops:
+                    if protocol.check_op(entry, "executor") == "run":
+                        raise ProtocolError(f"executor: a run inside {where}")
+                    # A failure ends the run with this error (the run's reply names it).
+                    apply(machine, entry, blob, [], [0])
                 return
             if op != "batch":
                 raise ProtocolError(f"executor: expected a batch or resume inside {where}, got {op!r}")
