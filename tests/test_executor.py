@@ -434,7 +434,7 @@ def test_client_refuses_an_event_it_did_not_ask_for():
         m.write(STACK + 0x8000, PAD.to_bytes(8, "little"))
         m.reg_write("rsp", STACK + 0x8000)
         m.reg_write("rsi", SLOT)
-        m._queue("run", "run", start_pc=CODE, until_pc=PAD, budget=100, timeout=5.0, host=True)
+        m._queue("run", start_pc=CODE, until_pc=PAD, budget=100, timeout=5.0, host=True)
         with pytest.raises(ProtocolError, match="unexpected event"):
             m.flush()
         with pytest.raises(ExecutorDied, match="is gone"):         # out of step: not used again

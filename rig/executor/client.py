@@ -147,7 +147,6 @@ class RemoteMachine(Machine):
         self.target = target
         self.grace = grace
         self._batch = protocol.Batch()
-        self._what: List[str] = []               # per queued op, a description for errors
         self._closed = False
         self._in_host = False                    # inside a run's callback
         self._event_regs: Optional[dict] = None  # the registers the current event brought
@@ -235,14 +234,15 @@ class RemoteMachine(Machine):
         if not self._batch:
             return
         if self._closed:
-            raise ExecutorDied(f"{self._channel.name} is gone; cannot start {self._what[-1]}")
+            raise ExecutorDied(f"{self._channel.name} is gone; cannot start {protocol.describe(self._batch.ops[-1])}")
         if len(self._sent) >= IN_FLIGHT:
             earlier = self._collect()
             if earlier is not None:
-                self._batch, self._what = protocol.Batch(), []
+                self._batch = protocol.Batch()
                 raise earlier
-        batch, what = self._batch, self._what
-        self._batch, self._what = protocol.Batch(), []
+        batch = self._batch
+        what = protocol.Descriptions(batch)
+        self._batch = protocol.Batch()
         asking = what[-1] if len(what) == 1 else f"a batch of {len(what)} operations ending with {what[-1]}"
         self._put(batch.header(), batch.blob(), asking)
         self._sent.append((what, asking))
@@ -273,8 +273,7 @@ class RemoteMachine(Machine):
             raise protocol.error_from_json(reply.get("error"), f"{self._channel.name} ended the conversation")
         return reply, out
 
-    def _queue(self, what: str, op: str, data: Optional[bytes] = None, **fields) -> int:
-        self._what.append(what)
+    def _queue(self, op: str, data: Optional[bytes] = None, **fields) -> int:
         return self._batch.add(op, data, **fields)
 
     def _send(self, wait: float = 0.0, asked: Optional[int] = None,
@@ -282,8 +281,9 @@ class RemoteMachine(Machine):
         """Send the batch; (results, reply blob).  The first failed op's error is raised (named
         "deferred" unless it is op `asked`, the one the caller waits for).  `on_event` serves
         the events of a run with host events."""
-        batch, what = self._batch, self._what
-        self._batch, self._what = protocol.Batch(), []
+        batch = self._batch
+        what = protocol.Descriptions(batch)
+        self._batch = protocol.Batch()
         if not batch:
             return [], b""
         asking = what[-1] if len(what) == 1 else f"a batch of {len(what)} operations ending with {what[-1]}"
@@ -305,29 +305,29 @@ class RemoteMachine(Machine):
 
     def map(self, start: int, size: int, perms: str, data: Optional[bytes] = None) -> None:
         """Map pages (deferred to the next round trip)."""
-        self._queue(f"map of {size:#x} bytes at {start:#x}", "map", data, start=start, size=size, perms=perms)
+        self._queue("map", data, start=start, size=size, perms=perms)
 
     def unmap(self, start: int, size: int) -> None:
         """Unmap pages (deferred)."""
-        self._queue(f"unmap of {size:#x} bytes at {start:#x}", "unmap", start=start, size=size)
+        self._queue("unmap", start=start, size=size)
 
     def protect(self, start: int, size: int, perms: str) -> None:
         """Set permissions (deferred)."""
-        self._queue(f"protect of {size:#x} bytes at {start:#x}", "protect", start=start, size=size, perms=perms)
+        self._queue("protect", start=start, size=size, perms=perms)
 
     def write(self, address: int, data: bytes) -> None:
         """Write bytes (deferred)."""
-        self._queue(f"write of {len(data):,} bytes at {address:#x}", "write", bytes(data), address=address)
+        self._queue("write", bytes(data), address=address)
 
     def read(self, address: int, size: int) -> bytes:
         """Read bytes (one round trip, with whatever is deferred)."""
-        i = self._queue(f"read of {size:,} bytes at {address:#x}", "read", address=address, size=size)
+        i = self._queue("read", address=address, size=size)
         results, out = self._send(asked=i)
         return protocol.payload(results[i], out, f"{self._channel.name} read")
 
     def regions(self) -> List[Tuple[int, int, str]]:
         """The mapped regions (one round trip, with whatever is deferred)."""
-        i = self._queue("regions", "regions")
+        i = self._queue("regions")
         results, _ = self._send(asked=i)
         return [tuple(r) for r in results[i]]
 
@@ -342,7 +342,7 @@ class RemoteMachine(Machine):
         known = self._event_regs
         if known is not None and all(n in known for n in names):
             return [known[n] for n in names]
-        i = self._queue(f"read of registers {', '.join(names)}", "reg_read", names=names)
+        i = self._queue("reg_read", names=names)
         results, _ = self._send(asked=i)
         return results[i]
 
@@ -350,11 +350,11 @@ class RemoteMachine(Machine):
         """Set a register (deferred)."""
         if self._event_regs is not None:
             self._event_regs.pop(name, None)    # the machine may keep fewer bits than were written
-        self._queue(f"write of register {name}", "reg_write", name=name, value=value)
+        self._queue("reg_write", name=name, value=value)
 
     def host_range(self, start: int, size: int) -> None:
         """Declare the host slots (deferred)."""
-        self._queue(f"host slots at {start:#x}", "host_range", start=start, size=size)
+        self._queue("host_range", start=start, size=size)
 
     def run(self, start_pc: int, until_pc: int, budget: int, timeout: float,
             on_host: Optional[Callable[[int], None]] = None,
@@ -380,7 +380,7 @@ class RemoteMachine(Machine):
         if on_syscall is not None:
             fields["syscalls"] = True
             callbacks["syscall"] = on_syscall
-        i = self._queue(what, "run", **fields)
+        i = self._queue("run", **fields)
         failed: List[BaseException] = []
 
         def on_event(event: dict) -> None:
@@ -401,7 +401,7 @@ class RemoteMachine(Machine):
                 # reply, and raise the callback's error then.  Its operations still deferred
                 # are dropped: the host call did not complete, so its effects are not wanted.
                 failed.append(e)
-                self._batch, self._what = protocol.Batch(), []
+                self._batch = protocol.Batch()
             finally:
                 self._in_host = False
                 self._event_regs = None
@@ -411,7 +411,7 @@ class RemoteMachine(Machine):
                 return
             # The callback's deferred operations (its result register, its writes) go with the
             # resume: done before the run goes on, a failure ends the run with that error.
-            batch, self._batch, self._what = self._batch, protocol.Batch(), []
+            batch, self._batch = self._batch, protocol.Batch()
             self._put({"op": "resume", "ops": batch.ops}, batch.blob(), where)
 
         # No timeout: only the child's death ends the wait (a silent child is still running).

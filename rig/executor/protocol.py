@@ -25,6 +25,11 @@ The conversation:
    `ProtocolError`.  A run op with ``"syscalls": true`` does the same at each system-call
    trap, with the event ``{"event": "syscall", "slot": trap address}``: the client's kernel
    reads the number and arguments, writes the result register, and resumes after the trap.
+   A run's ``"event_registers": [names]`` come with each event (``"registers": {name:
+   value}``), and a resume may carry ``"ops"`` (writes, register writes: the host function's
+   effects, done before the run goes on; one that fails ends the run with its error), so a
+   host call that reads no memory is one round trip.  A run's ``"registers": [names]`` are
+   read when it ends and come back in its `Stop`.
 
 So a trial (maps, writes, protections, a call, unmaps) is one round trip.  A frame that
 cannot be parsed, or a request out of order, is an error on both sides: the server answers
@@ -43,7 +48,7 @@ from ..errors import ExecutorError, ProtocolError, RigError
 from ..worker.server import read_frame, write_frame
 
 #: Bumped whenever a message changes meaning; both sides refuse another.  (2: host events
-#: inside a run, and resume; 3: system-call events.)
+#: inside a run, and resume; 3: system-call events, event registers, ops with resume.)
 VERSION = 3
 #: A header larger than this is garbage, not a request (a batch of 100,000 ops is ~5 MB).
 MAX_HEADER = 64 << 20
@@ -171,6 +176,39 @@ class Batch:
     def blob(self) -> bytes:
         """The payloads, concatenated in op order."""
         return b"".join(self._chunks)
+
+
+def describe(entry: dict) -> str:
+    """An operation in words, for errors ("map of 0x3000 bytes at 0x10000")."""
+    op = entry.get("op")
+    size = entry["data"][1] if "data" in entry else entry.get("size", 0)
+    at = entry.get("start", entry.get("address"))
+    if op in ("map", "unmap", "protect"):
+        return f"{op} of {entry['size']:#x} bytes at {at:#x}"
+    if op in ("write", "read"):
+        return f"{op} of {size:,} bytes at {at:#x}"
+    if op == "reg_read":
+        return f"read of registers {', '.join(entry['names'])}"
+    if op == "reg_write":
+        return f"write of register {entry['name']}"
+    if op == "host_range":
+        return f"host slots at {at:#x}"
+    if op == "run":
+        return f"run from {entry['start_pc']:#x}"
+    return str(op)
+
+
+class Descriptions:
+    """A batch's operations in words, made only when an error needs one (`describe`)."""
+
+    def __init__(self, batch: "Batch"):
+        self._ops = batch.ops
+
+    def __len__(self) -> int:
+        return len(self._ops)
+
+    def __getitem__(self, i: int) -> str:
+        return describe(self._ops[i])
 
 
 def payload(entry: dict, blob: bytes, where: str) -> Optional[bytes]:
