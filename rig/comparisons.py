@@ -421,7 +421,9 @@ def lli_remote_cost(ir_source: str, fn: str, args: tuple = (), n: int = 20,
                 want = status
             _check(status, want, "lli", f"trial {i} in process", proc)
             local_t.append(t)
-            proc, t = _run([lli, "-remote-mcjit", f"-mcjit-remote-process={child}", prog],
+            # -jit-kind=mcjit: without it LLVM 19's lli runs its in-process ORC JIT and ignores
+            # -remote-mcjit (it exits 0 even with a child that does not exist).
+            proc, t = _run([lli, "-jit-kind=mcjit", "-remote-mcjit", f"-mcjit-remote-process={child}", prog],
                            "lli -remote-mcjit", f"trial {i}", cwd=tmp)
             status = _status(proc, "lli -remote-mcjit", f"trial {i}")
             _check(status, want, "lli -remote-mcjit", f"trial {i}", proc)

@@ -267,7 +267,12 @@ class Process:
         self.return_pad = self.host_base            # slot 0: where calls return to
         #: slot 1: where each call of a program run returns to, for `call_each` to make the next
         self.next_pad = self.host_base + SLOT
-        self.uc.mem_write(self.next_pad, target.host_slot)
+        # Its code jumps to the address in a scratch register, which `_next_step` sets as it
+        # sets the PC: a PC written in a hook is not always honoured (Unicorn ran the pad's
+        # own instruction after a Thumb `popeq {pc}` that ended an IT block), and then the
+        # jump goes where the PC was sent.
+        pad_code, self._pad_reg = target.jump_pad
+        self.uc.mem_write(self.next_pad, pad_code or target.host_slot)
         self._slots: List[Optional[HostFunction]] = [None, None]
         self._plans: list = [None, None]        # per slot: (CallPlan, its argument register ids)
         self._by_name: Dict[str, int] = {}
@@ -821,13 +826,19 @@ class Process:
         nxt = self._steps.next(value)
         pc = self.regs[self.target.pc]
         if nxt is None:
-            self.uc.reg_write(pc, self.return_pad)       # emu_start's end: the run is over
+            self._jump(self.return_pad)                   # emu_start's end: the run is over
             return
         address, thumb, sig, args = nxt
         self._step_sig = sig
         self._enter(address, thumb, sig, args, self.next_pad)
-        # Unicorn 2 honours a PC written in a hook: the pad's own instruction never runs.
-        self.uc.reg_write(pc, address | int(thumb))
+        self._jump(address | int(thumb))
+
+    def _jump(self, address: int) -> None:
+        """Go on at `address` from inside a hook: the PC, and the program pad's scratch
+        register (its jump goes there if Unicorn runs the pad's instruction after all)."""
+        if self._pad_reg:
+            self.uc.reg_write(self.regs[self._pad_reg], address)
+        self.uc.reg_write(self.regs[self.target.pc], address)
 
     def _enter(self, address: int, thumb: bool, sig: Signature, args: Sequence, return_to: int) -> None:
         """The registers and stack of a call to `address` with `args` that returns to

@@ -112,6 +112,7 @@ TARGET = Target(
     write_stub=_stub,
     stub_target=lambda code: int.from_bytes(code[8:16], "little"),
     host_slot=(0xD65F03C0).to_bytes(4, "little"),   # ret
+    jump_pad=((0xD61F0200).to_bytes(4, "little"), "x16"),   # br x16
     default_state="a64",
     fault_registers=tuple(f"x{i}" for i in range(31)) + ("sp", "pc", "nzcv"),
     enable_fp=_enable_fp,

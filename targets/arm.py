@@ -165,6 +165,7 @@ def _target(name: str, triple: str, state: str, description: str) -> Target:
         write_stub=_stub,
         stub_target=lambda code: int.from_bytes(code[4:8], "little"),
         host_slot=(0xE12FFF1E).to_bytes(4, "little"),   # bx lr (ARM state; returns to either)
+        jump_pad=((0xE12FFF1C).to_bytes(4, "little"), "r12"),   # bx r12 (to either state)
         default_state=state,
         fault_registers=tuple(f"r{i}" for i in range(13)) + ("sp", "lr", "pc", "cpsr"),
         enable_fp=_enable_fp,

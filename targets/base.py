@@ -298,6 +298,11 @@ class Target:
     state_of: Callable[[object], str] = lambda uc: ""          #: the state a stopped CPU is in
     code_model_default: str = "small"
     interworking: bool = False   #: bit 0 of a function symbol's value marks Thumb code (ARM)
+    #: (instruction, scratch register): the program pad's code, a jump to the address in a
+    #: register the calling convention lets a call clobber (x86-64 `jmp r11`, ARM `bx r12`,
+    #: AArch64 `br x16`).  The rig puts the next call's address there as well as in the PC
+    #: (see `Process._next_step`).
+    jump_pad: Tuple[bytes, str] = (b"", "")
     code_align: int = 1          #: least alignment of a code section (the instruction size)
     thumb_code_align: int = 2    #: ... of a section whose functions are all Thumb (interworking targets)
     #: how clang (zig cc) is told to build for this target: a <arch>-linux-musl triple, so C sees

@@ -118,6 +118,7 @@ TARGET = Target(
     write_stub=_stub,
     stub_target=lambda code: int.from_bytes(code[6:14], "little"),
     host_slot=b"\xc3",               # ret
+    jump_pad=(b"\x41\xff\xe3", "r11"),  # jmp r11
     default_state="x86",
     fault_registers=tuple(_GPR) + ("rip", "eflags"),
     cs_modes={"x86": capstone.CS_MODE_64},

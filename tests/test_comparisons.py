@@ -157,3 +157,13 @@ def test_placements_are_page_aligned_distinct_and_apart():
 def test_install_hint_names_the_debian_packages():
     assert cmp.install_hint() == "sudo apt-get install qemu-user llvm-19"
     assert issubclass(cmp.ComparisonFailed, RigError)
+
+
+@needs_lli
+def test_lli_remote_really_uses_the_child_process(monkeypatch):
+    """LLVM 19's lli ignores -remote-mcjit unless -jit-kind=mcjit is given (its ORC JIT runs
+    the code in-process): with a child that does not exist, the remote trial must fail."""
+    lli, _ = cmp.find_lli()
+    monkeypatch.setattr(cmp, "find_lli", lambda: (lli, "/nonexistent/lli-child-target"))
+    with pytest.raises(cmp.ComparisonFailed, match="lli -remote-mcjit"):
+        cmp.lli_remote_cost(SMALL, "f", (0,), n=1, expected=EXPECTED, calls=2)

@@ -13,9 +13,18 @@ from rig import corpus, runner
 from rig.cli import main
 
 PROGRAMS_DIR = Path(__file__).resolve().parent.parent / "corpus" / "programs"
+#: the team's equivalents of LLVM's llvm/test/ExecutionEngine/MCJIT/remote tests
+REMOTE_DIR = PROGRAMS_DIR.parent / "remote"
 PROGRAMS = corpus.discover(PROGRAMS_DIR, whole=True)
+REMOTE = corpus.discover(REMOTE_DIR, whole=True)
 PLACEMENTS = 20
-CASES = [pytest.param(p, t, id=f"{p.name}-{t}") for p in PROGRAMS for t in p.targets]
+
+
+def _id(p) -> str:
+    return p.name if p.path.parent == PROGRAMS_DIR else f"{p.path.parent.name}/{p.name}"
+
+
+CASES = [pytest.param(p, t, id=f"{_id(p)}-{t}") for p in PROGRAMS + REMOTE for t in p.targets]
 
 
 def test_program_corpus_covers_the_issue():
@@ -28,6 +37,24 @@ def test_program_corpus_covers_the_issue():
     assert any(p.run.extra for p in PROGRAMS)                  # several modules
     assert any(p.run.args for p in PROGRAMS) and any(p.run.env for p in PROGRAMS)
     assert {p.run.status for p in PROGRAMS} >= {0, 134}
+
+
+#: llvm/test/ExecutionEngine/MCJIT/remote/*.ll (eh.ll's equivalent is corpus/eh/eh_remote.ll)
+LLVM_REMOTE_TESTS = ("cross-module-a", "multi-module-a", "simpletest-remote", "stubs-remote", "stubs-sm-pic",
+                     "test-common-symbols-remote", "test-data-align-remote", "test-fp-no-external-funcs-remote",
+                     "test-global-init-nonzero-remote", "test-global-init-nonzero-sm-pic", "test-ptr-reloc-remote",
+                     "test-ptr-reloc-sm-pic")
+
+
+def test_remote_corpus_stands_for_llvm_remote_tests():
+    """Each of LLVM's MCJIT remote tests is named by a corpus/remote program; the
+    -sm-pic ones by a program that also runs PIC (small code model: the default)."""
+    for test in LLVM_REMOTE_TESTS:
+        named = [p for p in REMOTE if test in p.description]
+        assert named, f"no corpus/remote program stands for {test}"
+        if test.endswith("-sm-pic"):
+            assert all("pic" in p.relocs and p.code_model in (None, "small") for p in named), test
+    assert not {p.name for p in REMOTE} & {p.name for p in PROGRAMS}      # ids and LLI_DEVIATIONS by name
 
 
 @pytest.mark.parametrize("program, target", CASES)
@@ -48,7 +75,7 @@ def test_program_on_target(program, target):
         assert len(layouts) == PLACEMENTS
 
 
-@pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.name)
+@pytest.mark.parametrize("program", PROGRAMS + REMOTE, ids=_id)
 def test_rig_run_exits_with_the_program_status(program, capsys):
     status = main(["run", str(program.path), "--target", "all", "--placements", str(PLACEMENTS),
                    "--reloc", "static", "--json"])

@@ -1,6 +1,7 @@
 """Independent oracles for the whole-program corpus (``corpus/programs/``).
 
-Every ``corpus/programs/*.ll`` and ``*.c`` whose header has a ``STATUS:`` line is a
+Every ``corpus/programs/*.ll`` and ``*.c`` (and ``corpus/remote/*.ll``, the team's
+equivalents of LLVM's MCJIT remote tests) whose header has a ``STATUS:`` line is a
 whole program: ``main(argc, argv, envp)`` run with the header's arguments and
 environment, whose exit status, standard output and standard error the header
 states.  This file checks those statements against tools we did not write,
@@ -38,6 +39,7 @@ Header format (the leading comment lines, ``;`` for .ll, ``//`` for .c)::
     ; STDERR: "oops\\n"
     ; EXTRA: extra/peer.ll             an extra module, path relative to the program
     ; TARGETS: x86_64 aarch64          only where a program cannot run on all four
+    ; RELOC: static pic                the rig's relocation models (read, not used here)
 """
 from __future__ import annotations
 
@@ -56,10 +58,13 @@ from typing import Dict, List, Optional, Tuple, Union
 
 import pytest
 
-PROGRAMS = Path(__file__).resolve().parent.parent / "corpus" / "programs"
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+PROGRAMS = CORPUS / "programs"
+#: the team's equivalents of LLVM's llvm/test/ExecutionEngine/MCJIT/remote tests
+REMOTE = CORPUS / "remote"
 LLI = Path("/usr/lib/llvm-19/bin/lli")
 ALL_TARGETS = ("x86_64", "arm", "thumb", "aarch64")
-KEYS = ("rig", "ARGS", "ENV", "STATUS", "STDOUT", "STDERR", "EXTRA", "TARGETS")
+KEYS = ("rig", "ARGS", "ENV", "STATUS", "STDOUT", "STDERR", "EXTRA", "TARGETS", "RELOC")
 #: the one program allowed (required) to carry a foreign target triple and datalayout
 RETARGET = "retarget.ll"
 TIMEOUT = 60
@@ -141,12 +146,17 @@ def parse(path: Path) -> Program:
 
 
 def _programs() -> List[Path]:
-    files = sorted([*PROGRAMS.glob("*.ll"), *PROGRAMS.glob("*.c")])
+    files = [f for d in (PROGRAMS, REMOTE) for f in sorted([*d.glob("*.ll"), *d.glob("*.c")])]
     return [p for p in files if parse(p).status is not None]
 
 
+def _id(path: Path) -> str:
+    """corpus/programs files by name (LLI_DEVIATIONS's keys), the others as remote/<name>"""
+    return path.name if path.parent == PROGRAMS else f"{path.parent.name}/{path.name}"
+
+
 FILES = _programs()
-IDS = [p.name for p in FILES]
+IDS = [_id(p) for p in FILES]
 
 
 # --------------------------------------------------------------------------
@@ -303,6 +313,9 @@ def test_corpus_size():
 
 def test_deviations_name_programs():
     assert set(LLI_DEVIATIONS) <= set(IDS)
+    # LLI_DEVIATIONS is keyed by file name: a name in two directories would be ambiguous
+    assert len({p.name for p in FILES}) == len(FILES)
+    assert any(p.parent == REMOTE for p in FILES)
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
@@ -402,7 +415,7 @@ CROSS = {
 CROSS_CASES = [(p, t) for p in FILES for t in CROSS if t in parse(p).targets]
 
 
-@pytest.mark.parametrize("path,target", CROSS_CASES, ids=[f"{p.name}-{t}" for p, t in CROSS_CASES])
+@pytest.mark.parametrize("path,target", CROSS_CASES, ids=[f"{_id(p)}-{t}" for p, t in CROSS_CASES])
 def test_cross(path, target, tmp_path):
     """The portability claim itself: the program built for 32-bit Arm, Thumb and AArch64
     (static, musl) and run under qemu-user gives what its header says."""
