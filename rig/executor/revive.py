@@ -114,14 +114,24 @@ class Revivable(Machine):
 
     def map(self, start: int, size: int, perms: str, data: Optional[bytes] = None) -> None:
         """Map pages (journaled)."""
-        self._do("map", start, size, perms, data)
+        machine = self.machine or self._live()
+        try:
+            machine.map(start, size, perms, data)
+        except ExecutorDied:
+            self._bury()
+            raise
         self._maps[start] = [size, perms]
         if data:
             self._note(start, data)
 
     def unmap(self, start: int, size: int) -> None:
         """Unmap pages (journaled)."""
-        self._do("unmap", start, size)
+        machine = self.machine or self._live()
+        try:
+            machine.unmap(start, size)
+        except ExecutorDied:
+            self._bury()
+            raise
         self._forget(start, start + size)
 
     def protect(self, start: int, size: int, perms: str) -> None:
@@ -137,7 +147,12 @@ class Revivable(Machine):
     def write(self, address: int, data: bytes) -> None:
         """Write bytes (journaled unless a run is going: then they are the guest's, as a host
         function's writes are)."""
-        self._do("write", address, data)
+        machine = self.machine or self._live()
+        try:
+            machine.write(address, data)
+        except ExecutorDied:
+            self._bury()
+            raise
         if not self._in_run:
             self._note(address, data)
 
@@ -159,7 +174,12 @@ class Revivable(Machine):
 
     def reg_write(self, name: str, value: int) -> None:
         """Set a register (journaled outside runs: a call sets its own)."""
-        self._do("reg_write", name, value)
+        machine = self.machine or self._live()
+        try:
+            machine.reg_write(name, value)
+        except ExecutorDied:
+            self._bury()
+            raise
         if not self._in_run:
             self._regs[name] = value
 
