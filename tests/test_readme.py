@@ -220,7 +220,7 @@ CHECKS: Dict[str, Callable[[str], bool]] = {
     "rig run prog.ll --target x86_64 --extra-module m.ll --extra-object o.o":
         lambda out: out == "argc is 1\nfrom m.ll: 1\nfrom o.o: 2\n",
     "rig run prog.ll --env K=V": lambda out: out == "argc is 1\nenv K=V\n",
-    "rig run prog.ll --target aarch64": lambda out: out == "argc is 1\n",
+    "rig run prog.ll --target aarch64 --executor subprocess": lambda out: out == "argc is 1\n",
     "rig run hello.c --target all": lambda out: out.startswith("hello, world 1.41\n"),
     "rig run hello.c --target arm --cflag=-DNAME=rig --cflag=-std=c11": lambda out: out.startswith("hello, rig 1.41\n"),
 }
