@@ -653,6 +653,15 @@ class Process:
             ret = int.from_bytes(self.uc.mem_read(sp, self.ptr), "little")
         return self._where(ret).replace("PC ", "", 1)
 
+    def own_regions(self) -> List[Tuple[str, str, int, int, str]]:
+        """What the process itself maps, as (name, kind, start, end, permissions): the host
+        function slots, the heap, the stack and its guard page, the process's own data."""
+        return [("host function slots", "host", self.host_base, self.host_base + page_up(self._capacity * SLOT), "rx"),
+                ("heap", "heap", self.heap.base, self.heap.base + self.heap.size, "rw"),
+                ("stack", "stack", self.guard[1], self.stack_top, "rw"),
+                ("stack guard", "stack", self.guard[0], self.guard[1], ""),
+                ("process data (environ, stdio)", "data", self.data_base, self.data_base + PAGE, "rw")]
+
     def describe_own(self, address: int) -> Optional[str]:
         """What the process itself keeps at `address` (host slots, stack guard), or None."""
         if self.host_base <= address < self.host_base + self._capacity * SLOT:

@@ -117,6 +117,7 @@ TARGET = Target(
     fault_registers=tuple(f"x{i}" for i in range(31)) + ("sp", "pc", "nzcv"),
     enable_fp=_enable_fp,
     cs_modes={"a64": capstone.CS_MODE_ARM},
+    mapping_states={"$x": "a64"},
     hwcap=0x3,  # HWCAP_FP | HWCAP_ASIMD
     clang_args=("-target", "aarch64-linux-musl"),
     state_of=lambda uc: "a64",

@@ -170,6 +170,7 @@ def _target(name: str, triple: str, state: str, description: str) -> Target:
         fault_registers=tuple(f"r{i}" for i in range(13)) + ("sp", "lr", "pc", "cpsr"),
         enable_fp=_enable_fp,
         cs_modes={"arm": capstone.CS_MODE_ARM, "thumb": capstone.CS_MODE_THUMB},
+        mapping_states={"$a": "arm", "$t": "thumb"},
         state_of=_state,
         interworking=True,
         unwind="ehabi",

@@ -325,6 +325,9 @@ class Target:
     #: the ELF ABI's mapping symbols ($a, $t, $d, $x, optionally ".suffix": AAELF32 and AAELF64)
     #: mark where code of one kind or data starts; they name no function or object
     mapping_symbols: bool = False
+    #: mapping symbol -> the instruction set the code after it is in ("$t" -> "thumb"); one not
+    #: listed ($d) marks data.  Empty: all code is in `default_state`.
+    mapping_states: Mapping[str, str] = field(default_factory=dict)
 
     def is_mapping_symbol(self, name: str) -> bool:
         """Whether `name` is a mapping symbol (never shown as the place of an address)."""
