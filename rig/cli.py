@@ -611,6 +611,150 @@ def _bench_executor(ns, names, program, con) -> int:
     return 0
 
 
+def _explained(ns, seed):
+    """Load the program (and its EXTRA modules) as `rig explain` asks, at `seed`; (jit, modules,
+    the header's program)."""
+    from .jit import Jit
+    prog = _load(ns.program) if ns.program.endswith(corpus.SOURCE_SUFFIXES) else Program(Path(ns.program), "", ())
+    extra = list(prog.run.extra) if prog.run else []
+    placement = None
+    if ns.placement:
+        placement = ns.placement if ns.placement in ("packed", "random") else _placement_json(ns.placement)
+    jit = Jit(ns.target, seed=seed, reloc=ns.reloc or (prog.relocs[0] if prog.relocs else "static"),
+              opt=ns.opt, cflags=ns.cflag, code_model=ns.code_model or prog.code_model)
+    try:
+        mods = [jit.load(prog.path, name=prog.path.name, placement=placement, defer_undefined=bool(extra))]
+        mods += [jit.load(Path(e), name=Path(e).name) for e in extra]
+    except BaseException:
+        jit.close()
+        raise
+    return jit, mods, prog
+
+
+def _placement_json(text: str) -> dict:
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise RigError(f"--placement {text!r}: packed, random, or JSON like '{{\".text\": 268435456}}' ({e})") from None
+    if not isinstance(raw, dict):
+        raise RigError(f"--placement {text!r}: a JSON object of section name -> address")
+    return {k: int(v, 0) if isinstance(v, str) else v for k, v in raw.items()}
+
+
+def cmd_explain(ns) -> int:
+    """rig explain: what the linker did at every site of one placement, for a person."""
+    from .explain import explain, terminal
+    con = _console()
+    seed = ns.seed if ns.seed is not None else 0
+    jit, mods, prog = _explained(ns, seed)
+    try:
+        ex = explain(jit, mods, program=prog.path.name, seed=seed)
+        chosen = ex.select(site=ns.site, type=ns.type, symbol=ns.symbol) if (ns.site or ns.type or ns.symbol) else None
+        if chosen == []:
+            raise RigError(f"no relocation site of {ns.program} on {ns.target} matches "
+                           + ", ".join(f"--{k} {v}" for k, v in (("type", ns.type), ("symbol", ns.symbol)) if v))
+        if ns.json:
+            data = ex.as_dict()
+            if chosen is not None:
+                ids = {s.id for s in chosen}
+                data["sites"] = [s for s in data["sites"] if s["id"] in ids]
+            print(json.dumps(data, indent=2))
+            return 0
+        if ns.html:
+            from .explain.html import render_html
+            Path(ns.html).write_text(render_html(ex), encoding="utf-8")
+            con.print(f"wrote {ns.html}: the memory map and {len(ex.sites)} sites of {prog.path.name} on {ns.target}")
+            return 0
+        if ns.diff is not None:
+            jit2, mods2, _ = _explained(ns, ns.diff)
+            try:
+                other = explain(jit2, mods2, program=prog.path.name, seed=ns.diff)
+            finally:
+                jit2.close()
+            con.print(terminal.diff_table(ex, other, (seed, ns.diff)))
+            return 0
+        terminal.render(ex, con, chosen if chosen is not None else (ex.sites if ns.all else None),
+                        show_map=chosen is None, show_table=chosen is None)
+        if ns.run:
+            return _explain_run(ns, jit, mods, ex, con)
+        return 0
+    finally:
+        jit.close()
+
+
+def _explain_run(ns, jit, mods, ex, con) -> int:
+    """Run the program at this placement; a fault is shown with the sites nearest to it."""
+    from .errors import EmulationFault
+    from .explain import terminal
+    import re
+    try:
+        if ns.entry:
+            value = mods[0].call(ns.entry, *[_number(a) for a in ns.args])
+            con.print(f"{ns.entry}({', '.join(ns.args)}) = {value!r}")
+            return 0
+        result = jit.run()
+    except EmulationFault as e:
+        what, pc, address, text = str(e).splitlines()[0], e.pc, e.address, str(e)
+    else:
+        if result.ended != "fault":
+            con.print(f"the run: {result.summary()}")
+            return 0
+        place = runner.fault_place(jit, result.error)
+        what = place.what if place else result.error.splitlines()[0]
+        pc = place.pc if place else None
+        m = re.search(r"at (0x[0-9a-f]+)", what)
+        address = int(m.group(1), 16) if m else None
+        text = result.error
+    fault = what
+    # A PC in no module (a jump to 0) is explained from where the jump came from.
+    caller = re.search(r"called from (0x[0-9a-f]+)", text)
+    in_code = any(r.kind == "section" and "x" in r.perms and r.start <= (pc or -1) < r.end for r in ex.map)
+    if not in_code and caller:
+        con.print(f"the faulting PC is in no module; it was reached from {caller.group(1)}")
+        pc = int(caller.group(1), 16)
+    con.print(f"[red]the run faulted[/red]: {str(fault).splitlines()[0]}")
+    near = sorted((s for s in ex.sites if s.code), key=lambda s: abs(s.address - (pc or 0)))[:3]
+    wrote = [s for s in ex.sites if address and s.route.kind != "none" and s.value in (address, address & ~1)]
+    con.print(f"the relocation sites nearest to the faulting instruction ({pc:#x}):" if pc is not None else
+              "the relocation sites:")
+    for s in near:
+        con.print(terminal.site_panel(s))
+    for s in wrote:
+        con.print(f"[yellow]{s.section}+{s.offset:#x} ({s.type}) wrote {s.value:#x}, the faulting address[/yellow]")
+        con.print(terminal.site_panel(s))
+    return 1
+
+
+def _number(text: str):
+    try:
+        return int(text, 0)
+    except ValueError:
+        return float(text)
+
+
+def _demo_explained(ns, prog, con) -> int:
+    """rig demo --explain / --html: the demo program's sites, one by one, for a class."""
+    from .explain import explain, terminal
+    from .jit import Jit
+    names = _targets(ns.target or "x86_64")
+    for target in names:
+        with Jit(target, seed=ns.seed) as jit:
+            mod = jit.load(prog.source, name="demo.ll")
+            ex = explain(jit, [mod], program="demo.ll", seed=ns.seed)
+            if ns.html:
+                from .explain.html import render_html
+                out = Path(ns.html)
+                if len(names) > 1:
+                    out = out.with_name(f"{out.stem}-{target}{out.suffix}")
+                out.write_text(render_html(ex), encoding="utf-8")
+                con.print(f"wrote {out}: the memory map and {len(ex.sites)} sites of demo.ll on {target}")
+                continue
+            con.print(f"[bold]rig demo --explain[/bold] — {prog.description}, on {target}: the memory map, "
+                      f"then each of its {len(ex.sites)} relocation sites in turn.\n")
+            terminal.render(ex, con, ex.sites)
+    return 0
+
+
 def cmd_demo(ns) -> int:
     """rig demo: the built-in program on every target at a few random placements."""
     from rich.table import Table
@@ -618,6 +762,8 @@ def cmd_demo(ns) -> int:
     source = resources.files("rig").joinpath("demo/demo.ll").read_bytes()
     prog = corpus.parse_header(source.decode(), Path("demo.ll"))
     con = _console()
+    if ns.explain or ns.html:
+        return _demo_explained(ns, prog, con)
     con.print(f"[bold]rig demo[/bold] — {prog.description}")
     con.print("Each target loads the program at random section addresses, applies the relocations "
               "itself and runs it in Unicorn.\n")
@@ -766,9 +912,39 @@ def build_parser() -> argparse.ArgumentParser:
                         "and lli -remote-mcjit")
     b.add_argument("--json", action="store_true")
     b.set_defaults(fn=cmd_bench)
+    ex = sub.add_parser("explain", help="what the linker did at every relocation site, for a person",
+                        description="Load a program at one placement and show the memory map and, per "
+                                    "relocation site, the formula with this placement's numbers, the bits "
+                                    "of the field, the instruction before and after, and the route (direct, "
+                                    "through a stub, through a GOT slot).",
+                        epilog="example: rig explain corpus/dispatch.ll --target aarch64 --type CALL26")
+    ex.add_argument("program", help=".ll, .bc, .c, .s or .o file (a whole program's EXTRA modules come too)")
+    ex.add_argument("--target", default="x86_64", help="x86_64, arm, thumb or aarch64 (default x86_64)")
+    ex.add_argument("--seed", type=int, help="the placement's seed (default 0)")
+    ex.add_argument("--reloc", choices=["static", "pic"], help="relocation model (default: the header's, else static)")
+    ex.add_argument("--opt", type=int, default=2, choices=[0, 1, 2, 3])
+    ex.add_argument("--code-model", help="small (default), large, ... (rig targets)")
+    ex.add_argument("--cflag", action="append", default=[], metavar="FLAG", help="a C flag (repeatable)")
+    ex.add_argument("--placement", help="packed, random, or JSON {section: address} (default: random at --seed)")
+    ex.add_argument("--site", help="one site, as SECTION+OFFSET (e.g. .text+0x14)")
+    ex.add_argument("--type", help="the sites of one relocation type (R_AARCH64_CALL26 or CALL26)")
+    ex.add_argument("--symbol", help="the sites that refer to one symbol")
+    ex.add_argument("--all", action="store_true", help="every site in detail (default: one of each type and route)")
+    ex.add_argument("--diff", type=int, metavar="SEED2", help="what changes at the placement of another seed")
+    ex.add_argument("--run", action="store_true",
+                    help="then run it (main, or --entry); a fault is shown with the sites nearest to it")
+    ex.add_argument("--entry", help="with --run: the function to call instead of main")
+    ex.add_argument("--args", nargs="*", default=[], help="with --entry: its arguments")
+    ex.add_argument("--html", metavar="OUT", help="write one self-contained HTML page instead")
+    ex.add_argument("--json", action="store_true")
+    ex.set_defaults(fn=cmd_explain)
     d = sub.add_parser("demo", help="run the built-in demo on all four targets")
     d.add_argument("--seed", type=int, default=None)
     d.add_argument("--placements", type=int, default=3)
+    d.add_argument("--explain", action="store_true",
+                   help="walk through the demo program's relocation sites one by one (for a class)")
+    d.add_argument("--html", metavar="OUT", help="write the demo's explanation as one HTML page")
+    d.add_argument("--target", help="with --explain or --html: the target(s) (default x86_64)")
     d.set_defaults(fn=cmd_demo)
     from .executor import add_arguments as executor_arguments
     ex = sub.add_parser("executor", help="serve one emulated target over the executor protocol",
