@@ -712,7 +712,8 @@ def _explain_run(ns, jit, mods, ex, con) -> int:
     if not in_code and caller:
         con.print(f"the faulting PC is in no module; it was reached from {caller.group(1)}")
         pc = int(caller.group(1), 16)
-    con.print(f"[red]the run faulted[/red]: {str(fault).splitlines()[0]}")
+    from rich.markup import escape
+    con.print(f"[red]the run faulted[/red]: {escape(str(fault).splitlines()[0])}")
     near = sorted((s for s in ex.sites if s.code), key=lambda s: abs(s.address - (pc or 0)))[:3]
     wrote = [s for s in ex.sites if address and s.route.kind != "none" and s.value in (address, address & ~1)]
     con.print(f"the relocation sites nearest to the faulting instruction ({pc:#x}):" if pc is not None else
@@ -749,7 +750,8 @@ def _demo_explained(ns, prog, con) -> int:
                 out.write_text(render_html(ex), encoding="utf-8")
                 con.print(f"wrote {out}: the memory map and {len(ex.sites)} sites of demo.ll on {target}")
                 continue
-            con.print(f"[bold]rig demo --explain[/bold] — {prog.description}, on {target}: the memory map, "
+            from rich.markup import escape
+            con.print(f"[bold]rig demo --explain[/bold] — {escape(prog.description)}, on {target}: the memory map, "
                       f"then each of its {len(ex.sites)} relocation sites in turn.\n")
             terminal.render(ex, con, ex.sites)
     return 0

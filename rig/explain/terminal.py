@@ -52,7 +52,7 @@ def site_table(sites: Sequence[Site], title: str) -> Table:
     for col in ("site", "address", "type", "symbol", "route", "value"):
         table.add_column(col, justify="right" if col in ("address", "value") else "left")
     for s in sites:
-        table.add_row(f"{s.section}+{s.offset:#x}", f"{s.address:#x}", s.type, s.symbol,
+        table.add_row(Text(f"{s.section}+{s.offset:#x}"), f"{s.address:#x}", s.type, Text(s.symbol),
                       Text(s.route.kind, style=_ROUTE_STYLE.get(s.route.kind, "")), _hex(s.value))
     return table
 
@@ -86,12 +86,13 @@ def site_panel(site: Site) -> Panel:
     rows = Table.grid(padding=(0, 2))
     rows.add_column(style="bold", no_wrap=True)
     rows.add_column()
-    rows.add_row("formula", site.formula or "-")
-    rows.add_row("numbers", site.numbers)
+    # Every shown value is a Text: capstone's "[x8]" and a range's "[-0x10, 0x10)" are not markup.
+    rows.add_row("formula", Text(site.formula or "-"))
+    rows.add_row("numbers", Text(site.numbers))
     if site.field:
         f = site.field
-        rows.add_row("field", f"{f.name}: bits {f.mask:#0{2 + 2 * f.size}x} of a {8 * f.size}-bit word; "
-                              f"range {f.range}; " + ("fits" if f.fits else "DOES NOT FIT"))
+        rows.add_row("field", Text(f"{f.name}: bits {f.mask:#0{2 + 2 * f.size}x} of a {8 * f.size}-bit word; "
+                                   f"range {f.range}; " + ("fits" if f.fits else "DOES NOT FIT")))
     width = site.field.size if site.field else len(site.after) // 2
     rows.add_row("before", Text.assemble(f"{site.before_word:#0{2 + 2 * width}x}  ",
                                          bits(site, site.before_word, False)))
@@ -100,10 +101,10 @@ def site_panel(site: Site) -> Panel:
     if site.code:
         rows.add_row("instruction", Text.assemble((site.disasm_before, "dim"), "  →  ", (site.disasm_after, "bold")))
     else:
-        rows.add_row("data", "a data word (not an instruction)")
+        rows.add_row("data", Text("a data word (not an instruction)"))
     rows.add_row("route", Text(site.route.text, style=_ROUTE_STYLE.get(site.route.kind, "")))
     if site.route.stub_code:
-        rows.add_row("stub", site.route.stub_code)
+        rows.add_row("stub", Text(site.route.stub_code))
     title = Text.assemble((site.type, "bold"), f" at {site.section}+{site.offset:#x} ({site.address:#x})",
                           (f" → {site.symbol}" if site.symbol else ""))
     return Panel(rows, title=title, title_align="left", expand=False)
@@ -152,7 +153,7 @@ def diff_table(a: Explanation, b: Explanation, seeds: Sequence[int]) -> Group:
         same += not changed
         why = ("same: S and P moved together" if not changed and (dp or ds) else
                "same" if not changed else f"{_hex(s.value)} → {_hex(o.value)}")
-        table.add_row(f"{s.section}+{s.offset:#x}", s.type, s.symbol, _hex(dp), _hex(ds), why,
+        table.add_row(Text(f"{s.section}+{s.offset:#x}"), s.type, Text(s.symbol), _hex(dp), _hex(ds), Text(why),
                       Text("differ", style="yellow") if changed else Text("same", style="green"))
     summary = Text(f"{differ} sites hold other bytes at the second placement, {same} the same bytes: "
                    f"a position-independent reference (S and P in one section, moved together) keeps its "
