@@ -1,0 +1,282 @@
+"""Pluggable relocation engines, compared site by site with the rig and ld.lld.
+
+    from rig.engines import load_engine, compare, draw_placement
+    eng = load_engine("rtdyld")                 # or "rig", "lld", "mymodule:MyEngine",
+                                                # or a command template (see CommandEngine)
+    placement, externals = draw_placement(obj, "aarch64", seed=1)
+    for d in compare(obj, "aarch64", placement, externals, eng):
+        print(d)
+
+`compare` walks the rig's trace (section, offset, type, symbol) and compares
+the engine's word with the references' (the rig's and lld's by default), the
+field's bits only (the bits the Howto's Field encoder can change).  A
+disagreement is reported only where the references agree with each other and
+the engine differs.  Where the engine branches to a stub of its own, the route
+is compared by where the stub lands (engines that can say so: `RtdyldEngine`);
+a site the engine reaches through its own GOT, or a stub it cannot follow, is
+counted as not compared, never reported.
+"""
+from __future__ import annotations
+
+import importlib
+import shlex
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import targets as _targets
+from targets.base import GOT_ENTRY_OF, Expr
+
+from ..errors import RigError
+from .base import Engine, EngineResult, LldEngine, RigEngine, draw_placement, rig_link
+from .rtdyld import RtdyldEngine
+
+__all__ = ["Engine", "EngineResult", "RigEngine", "LldEngine", "RtdyldEngine", "CommandEngine", "load_engine",
+           "compare", "Disagreement", "Comparison", "draw_placement", "field_mask"]
+
+
+class CommandEngine(Engine):
+    """An external linker given as a command template, run in a fresh directory.
+
+    Placeholders: `{object}` (the input, `obj.o`), `{output}` (`out.json`, which the
+    command must write), `{target}`, `{triple}`; and two that repeat the word they are in
+    once per item: `{section}`/`{address}` (every placed section), `{name}`/`{value}`
+    (every external).  Addresses are written in hex.  The command writes `{output}`:
+    a JSON object {"sections": {name: hex bytes}, "unsupported": [type names]}.
+
+        CommandEngine("mylinker --map {section}={address} --sym {name}={value} -o {output} {object}")
+    """
+
+    def __init__(self, template: str, name: str = "command"):
+        self.template, self.name = template, name
+
+    def render(self, target: str, placement: Dict[str, int], externals: Dict[str, int]) -> List[str]:
+        t = _targets.get(target)
+        out: List[str] = []
+        for word in shlex.split(self.template):
+            if "{section}" in word or "{address}" in word:
+                out += [word.replace("{section}", s).replace("{address}", f"{a:#x}") for s, a in placement.items()]
+            elif "{name}" in word or "{value}" in word:
+                out += [word.replace("{name}", n).replace("{value}", f"{v:#x}") for n, v in externals.items()]
+            else:
+                out.append(word.replace("{object}", "obj.o").replace("{output}", "out.json")
+                           .replace("{target}", target).replace("{triple}", t.triple))
+        return out
+
+    def link(self, obj, target, placement, externals) -> EngineResult:
+        import json
+        args = self.render(target, placement, externals)
+        with tempfile.TemporaryDirectory(prefix="rig-engine-") as tmp:
+            d = Path(tmp)
+            (d / "obj.o").write_bytes(obj)
+            p = subprocess.run(args, cwd=d, capture_output=True, text=True, timeout=120)
+            if p.returncode != 0 or not (d / "out.json").exists():
+                raise RigError(f"{' '.join(args)} failed ({p.returncode}): {p.stderr[-2000:]}")
+            data = json.loads((d / "out.json").read_text())
+        return EngineResult({k: bytes.fromhex(v) for k, v in data.get("sections", {}).items()},
+                            set(data.get("unsupported", ())), " ".join(shlex.quote(a) for a in args))
+
+
+BUILTIN = {"rig": RigEngine, "lld": LldEngine, "rtdyld": RtdyldEngine}
+
+
+def load_engine(spec) -> Engine:
+    """An engine by name ("rig", "lld", "rtdyld"), by Python path ("module:Class", the class
+    made with no arguments), or a command template (anything with a space and a `{`)."""
+    if isinstance(spec, Engine):
+        return spec
+    if spec in BUILTIN:
+        return BUILTIN[spec]()
+    if ":" in spec and " " not in spec:
+        mod, _, cls = spec.partition(":")
+        try:
+            obj = getattr(importlib.import_module(mod), cls)
+        except (ImportError, AttributeError) as e:
+            raise RigError(f"no engine {spec!r}: {e}") from None
+        eng = obj() if isinstance(obj, type) else obj
+        if not isinstance(eng, Engine) and not hasattr(eng, "link"):
+            raise RigError(f"{spec} is not an engine (no link method)")
+        if not getattr(eng, "name", None):
+            eng.name = cls
+        return eng
+    if "{" in spec and " " in spec:
+        return CommandEngine(spec)
+    raise RigError(f"unknown engine {spec!r}: rig, lld, rtdyld, module:Class or a command template")
+
+
+def field_mask(fld, word: int) -> int:
+    """The bits of `word` the field's encoder can change (the BL/BLX bit of a Thumb or ARM
+    call included: the encoder picks it from the value's Thumb bit)."""
+    full = (1 << (8 * fld.size)) - 1
+    mask = 0
+    for w in (word, 0, full):
+        try:
+            base = fld.encode(w, 0) & full
+        except Exception:
+            continue
+        mask |= base ^ w
+        for k in range(8 * fld.size + 2):
+            for x in (1 << k, -(1 << k), (1 << k) | 1, -(1 << k) | 1):
+                try:
+                    mask |= (fld.encode(w, x) & full) ^ base
+                except Exception:
+                    pass
+    return mask & full
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """The engine wrote a field the references agree on differently."""
+
+    target: str
+    type: str
+    kind: str                 #: "field" (the word at the site), "stub" (where its stub lands)
+    section: str
+    offset: int
+    symbol: str
+    engine: int               #: the engine's word (or landing address)
+    reference: int            #: the references' word (or landing address)
+    bits: int                 #: the differing bits (within the field)
+    size: int
+    command: str              #: the engine's reproducer command
+
+    def __str__(self) -> str:
+        w = 2 * self.size
+        return (f"{self.target} {self.type} at {self.section}+{self.offset:#x} against {self.symbol or '-'}: "
+                f"engine {self.kind} {self.engine:#0{w + 2}x}, references {self.reference:#0{w + 2}x}, "
+                f"bits differing {self.bits:#0{w + 2}x}")
+
+
+@dataclass
+class Comparison:
+    disagreements: List[Disagreement] = field(default_factory=list)
+    compared: int = 0
+    references_disagree: int = 0
+    uncompared: Dict[str, int] = field(default_factory=dict)   #: reason -> sites
+    unsupported: set = field(default_factory=set)
+    types: Dict[str, int] = field(default_factory=dict)
+
+
+def _decode(fld, word: int, mask: int) -> Optional[int]:
+    """The value a (bit-scatter) field holds: found bit by bit from the encoder."""
+    if fld.addend is not None:
+        try:
+            return fld.addend(word)
+        except Exception:
+            pass
+    full = (1 << (8 * fld.size)) - 1
+    base = fld.encode(word, 0) & full
+    v, top = 0, 0
+    for k in range(8 * fld.size + 2):
+        if (1 << k) % max(fld.align, 1):
+            continue
+        try:
+            pos = (fld.encode(word, 1 << k) & full) ^ base
+        except Exception:
+            continue
+        if pos and pos & (pos - 1) == 0:
+            top = k
+            if word & pos != base & pos:
+                v |= 1 << k
+    if fld.lo is not None and fld.lo < 0 and v >> top & 1:
+        v -= 1 << (top + 1)
+    return v if fld.encode(word, v) & full == word else None
+
+
+def compare_full(obj: bytes, target: str, placement: Dict[str, int], externals: Dict[str, int], engine: Engine,
+                 references: Sequence[str] = ("rig", "lld")) -> Comparison:
+    """`compare`, with what was compared and what was not."""
+    t = _targets.get(target)
+    o, lay, image = rig_link(obj, target, placement, externals)
+    refs: Dict[str, Dict[str, bytes]] = {}
+    for r in references:
+        if r == "rig":
+            refs[r] = {o.section(k).name: bytes(v) for k, v in image.sections.items() if isinstance(k, int)}
+        else:
+            refs[r] = load_engine(r).link(obj, target, placement, externals).sections
+    res = engine.link(obj, target, placement, externals)
+    cmp = Comparison(unsupported=set(res.unsupported))
+    by_site = {(rec.section, rec.offset): rec for rec in image.trace}
+
+    def skip(why):
+        cmp.uncompared[why] = cmp.uncompared.get(why, 0) + 1
+
+    pending_stubs = []
+    for rel in o.relocations:
+        sec = o.section(rel.section)
+        fld, name = rel.howto.field, rel.howto.name
+        rec = by_site.get((sec.name, rel.offset))
+        if fld is None or rec is None or sec.nobits:
+            skip("marker, unlinked or NOBITS")
+            continue
+        if sec.name.startswith((".eh_frame", ".ARM.exidx", ".ARM.extab")):
+            skip("unwind table")
+            continue
+        if name in res.unsupported:
+            skip("type the engine does not support")
+            continue
+        off, size = rel.offset, fld.size
+        words = {}
+        for r, secs in refs.items():
+            data = secs.get(sec.name)
+            if data is None or len(data) < off + size:
+                break
+            words[r] = int.from_bytes(data[off:off + size], "little")
+        edata = res.sections.get(sec.name)
+        if len(words) != len(refs) or edata is None or len(edata) < off + size:
+            skip("a reference or the engine has no bytes there")
+            continue
+        ref = next(iter(words.values()))
+        mask = field_mask(fld, ref)
+        if any((w ^ ref) & mask for w in words.values()):
+            cmp.references_disagree += 1
+            continue
+        mine = int.from_bytes(edata[off:off + size], "little")
+        cmp.compared += 1
+        cmp.types[name] = cmp.types.get(name, 0) + 1
+        if not (mine ^ ref) & mask:
+            continue
+        if GOT_ENTRY_OF.get(rel.howto.expr) is not None:
+            skip("reaches the engine's own GOT (not followed)")
+            cmp.compared -= 1
+            continue
+        if rel.howto.expr is Expr.BRANCH:
+            pending_stubs.append((rel, rec, sec.name, mine, ref, mask, size))
+            continue
+        cmp.disagreements.append(Disagreement(target, name, "field", sec.name, off, rec.symbol, mine, ref,
+                                              (mine ^ ref) & mask, size, res.command))
+    # a branch the engine sent elsewhere: through a stub of its own?  Compare where it lands.
+    follow = getattr(engine, "follow_stub", None)
+    for rel, rec, secname, mine, ref, mask, size in pending_stubs:
+        fld, name = rel.howto.field, rel.howto.name
+        landing = None
+        sym = o.symbols[rel.symbol] if rel.symbol else None
+        want = rec.S + rec.A - rel.howto.pc_bias
+        want = (want & ~1) | rec.T if t.interworking else want
+        if rec.via == "stub":
+            want = None          # the rig went through its own stub: the references' word is that route
+        if follow is not None and sym is not None and sym.name and want is not None:
+            landing = follow(res, secname, sym.name)
+        if landing is not None and landing[1] is None:
+            skip("branches to the engine's own stub, which it cannot follow")
+            cmp.compared -= 1
+            continue
+        if landing is not None:
+            stub, goes = landing
+            ok = (goes & ~1) == (want & ~1) and (not t.interworking or (goes & 1) == (want & 1))
+            if not ok:
+                cmp.disagreements.append(Disagreement(target, name, "stub", secname, rel.offset, rec.symbol,
+                                                      goes, want, goes ^ want, t.pointer_size, res.command))
+            continue
+        # no stub of the engine's: the branch word itself differs
+        cmp.disagreements.append(Disagreement(target, name, "field", secname, rel.offset, rec.symbol, mine, ref,
+                                              (mine ^ ref) & mask, size, res.command))
+    return cmp
+
+
+def compare(obj: bytes, target: str, placement: Dict[str, int], externals: Dict[str, int], engine,
+            references: Sequence[str] = ("rig", "lld")) -> List[Disagreement]:
+    """Site by site over the rig's trace: where the references agree and `engine` differs."""
+    return compare_full(obj, target, placement, externals, load_engine(engine), references).disagreements
