@@ -418,6 +418,8 @@ def cmd_fuzz(ns) -> int:
     from .fuzz import campaign
     if ns.malformed:
         return _fuzz_malformed(ns)
+    if ns.engine:
+        return _fuzz_engine(ns)
     if ns.count is not None or ns.save is not None or ns.jobs is not None:
         raise RigError("--count, --save and --jobs are for the malformed-input campaign: add --malformed")
     from . import executor as _executor
@@ -452,6 +454,35 @@ def cmd_fuzz(ns) -> int:
         for f in r.failures:
             con.print(f"[red]{r.target}[/red]: {f}")
     return 1 if failed else 0
+
+
+def _fuzz_engine(ns) -> int:
+    """rig fuzz --engine E: the corpus at drawn placements, E against the references, site by site."""
+    from .engines import campaign as _campaign
+    names = _targets(ns.target)
+    refs = tuple(r.strip() for r in ns.against.split(",") if r.strip())
+    report = _campaign.run(ns.engine, names, corpus_dir=ns.corpus, placements=ns.placements,
+                           seed=ns.seed or 0, references=refs, out_dir=ns.out or None, minutes=ns.minutes)
+    if ns.json:
+        print(json.dumps(report.as_dict(), indent=2))
+        return 1 if report.findings else 0
+    con = _console()
+    con.print(f"engine {report.engine} against {', '.join(refs)}: {report.links} links, {report.sites} sites "
+              f"compared in {report.seconds:.0f} s ({report.references_disagree} sites where the references "
+              f"disagree, not judged)")
+    for (target, type_, kind), f in sorted(report.findings.items()):
+        d = f.disagreement
+        con.print(f"[red]{target} {type_} ({kind})[/red] x{f.count}: {d} [{f.program}, seed {f.seed}]",
+                  highlight=False)
+        if f.reproducer:
+            con.print(f"    reproducer: {f.reproducer}/run.sh", highlight=False)
+    for target, types in sorted(report.unsupported.items()):
+        if types:
+            con.print(f"{target}: not supported by {report.engine} (counted, not bugs): {', '.join(sorted(types))}",
+                      highlight=False)
+    for e in report.errors[:20]:
+        con.print(f"[yellow]error[/yellow] {e}", highlight=False)
+    return 1 if report.findings else 0
 
 
 def _fuzz_malformed(ns) -> int:
@@ -885,6 +916,13 @@ def build_parser() -> argparse.ArgumentParser:
     fz.add_argument("--compare", metavar="EXECUTOR",
                     help="run every example in this executor too and require exactly the same results "
                          "(--executor native --compare inprocess: Unicorn checked against the CPU)")
+    fz.add_argument("--engine", metavar="E",
+                    help="fuzz a relocation engine instead: rig, lld, rtdyld, module:Class or a command template "
+                         "(rig.engines.CommandEngine); disagreements with the references are reported once per "
+                         "(target, type, kind) with a reproducer directory")
+    fz.add_argument("--against", default="rig,lld", help="--engine: the references (default rig,lld)")
+    fz.add_argument("--placements", type=int, default=3, help="--engine: placements per corpus object (default 3)")
+    fz.add_argument("--out", default=".rig-engines", help="--engine: where reproducers go ('' for nowhere)")
     fz.add_argument("--malformed", action="store_true",
                     help="the hostile-input campaign instead: mutated objects, IR, bitcode and random bytes "
                          "must raise only RigErrors and leave the Jit usable")

@@ -141,6 +141,7 @@ class Disagreement:
     bits: int                 #: the differing bits (within the field)
     size: int
     command: str              #: the engine's reproducer command
+    stub_offset: Optional[int] = None   #: "stub": where the engine's stub is, from the section's start
 
     def __str__(self) -> str:
         w = 2 * self.size
@@ -204,10 +205,14 @@ def compare_full(obj: bytes, target: str, placement: Dict[str, int], externals: 
         cmp.uncompared[why] = cmp.uncompared.get(why, 0) + 1
 
     pending_stubs = []
-    for rel in o.relocations:
+    last = {(rel.section, rel.offset): i for i, rel in enumerate(o.relocations)}
+    for i, rel in enumerate(o.relocations):
         sec = o.section(rel.section)
         fld, name = rel.howto.field, rel.howto.name
         rec = by_site.get((sec.name, rel.offset))
+        if last[(rel.section, rel.offset)] != i:
+            skip("several relocations at one site: the last one's field is compared")
+            continue
         if fld is None or rec is None or sec.nobits:
             skip("marker, unlinked or NOBITS")
             continue
@@ -248,29 +253,48 @@ def compare_full(obj: bytes, target: str, placement: Dict[str, int], externals: 
         cmp.disagreements.append(Disagreement(target, name, "field", sec.name, off, rec.symbol, mine, ref,
                                               (mine ^ ref) & mask, size, res.command))
     # a branch the engine sent elsewhere: through a stub of its own?  Compare where it lands.
-    follow = getattr(engine, "follow_stub", None)
+    # a branch the engine sent elsewhere: to a stub of its own, past the section's bytes?
+    # Compare where the stub lands (and the instruction set it is entered in).
+    routes = []
     for rel, rec, secname, mine, ref, mask, size in pending_stubs:
+        fld = rel.howto.field
+        base = lay.address(rel.section)
+        value = _decode(fld, mine, mask)
+        dest = None if value is None else value + base + rel.offset - rel.howto.pc_bias
+        off = None if dest is None else (dest & ~1 if t.interworking else dest) - base
+        stub_off = off if off is not None and o.section(rel.section).size <= off < (1 << 20) else None
+        routes.append((rel, rec, secname, mine, ref, mask, size, dest, stub_off))
+    many = getattr(engine, "follow_stubs", None)
+    wanted = [(r[2], r[8]) for r in routes if r[8] is not None]
+    stubs = many(res, wanted) if many is not None and wanted else {}
+    for rel, rec, secname, mine, ref, mask, size, dest, stub_off in routes:
         fld, name = rel.howto.field, rel.howto.name
-        landing = None
-        sym = o.symbols[rel.symbol] if rel.symbol else None
-        want = rec.S + rec.A - rel.howto.pc_bias
-        want = (want & ~1) | rec.T if t.interworking else want
-        if rec.via == "stub":
-            want = None          # the rig went through its own stub: the references' word is that route
-        if follow is not None and sym is not None and sym.name and want is not None:
-            landing = follow(res, secname, sym.name)
-        if landing is not None and landing[1] is None:
-            skip("branches to the engine's own stub, which it cannot follow")
-            cmp.compared -= 1
-            continue
-        if landing is not None:
-            stub, goes = landing
-            ok = (goes & ~1) == (want & ~1) and (not t.interworking or (goes & 1) == (want & 1))
-            if not ok:
+        want = rec.S + rec.A - rel.howto.pc_bias            # where the branch must land
+        if t.interworking:
+            want = (want & ~1) | rec.T
+        if stub_off is not None:
+            landing = stubs.get((secname, stub_off))
+            if landing is None or landing[1] is None:
+                skip("branches to the engine's own stub, which it cannot follow")
+                cmp.compared -= 1
+                continue
+            goes, stub_state = landing[1], landing[2]
+            caller = rel.howto.stub_state
+            if fld.exchanges is not None and caller is not None and stub_state is not None:
+                other = "thumb" if caller == "arm" else "arm"
+                enters = other if fld.exchanges(mine) else caller
+                if enters != stub_state:
+                    cmp.disagreements.append(Disagreement(
+                        target, name, "state", secname, rel.offset, rec.symbol, mine, ref, (mine ^ ref) & mask,
+                        size, res.command))
+                    continue
+            if (goes & ~1) != (want & ~1) or (t.interworking and (goes & 1) != (want & 1)):
                 cmp.disagreements.append(Disagreement(target, name, "stub", secname, rel.offset, rec.symbol,
-                                                      goes, want, goes ^ want, t.pointer_size, res.command))
+                                                      goes, want, goes ^ want, t.pointer_size, res.command,
+                                                      stub_off))
             continue
-        # no stub of the engine's: the branch word itself differs
+        if rec.via == "stub" and dest is not None and (dest | 1) == (want | 1):
+            continue             # the rig went through its stub, the engine straight there
         cmp.disagreements.append(Disagreement(target, name, "field", secname, rel.offset, rec.symbol, mine, ref,
                                               (mine ^ ref) & mask, size, res.command))
     return cmp

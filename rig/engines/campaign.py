@@ -1,0 +1,182 @@
+"""`rig fuzz --engine E`: the corpus at drawn placements, linked by E and by the references.
+
+Per target: every corpus object (root .ll files, C files and corpus/asm/*.s for the
+target, compiled for their first relocation model) at placements drawn by the rig's
+own random strategy (`draw_placement`, seeded), compared site by site
+(`rig.engines.compare_full`).  A disagreement is reported once per (target, type,
+kind) with a reproducer directory `<out>/<target>-<type>-<n>/`: the object the engine
+linked (`obj.o`), the placement and externals (JSON), and for RuntimeDyld a
+`checks.txt` holding the one failing check and `run.sh`, the exact llvm-rtdyld
+command that shows the difference with llvm-rtdyld alone.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shlex
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+import targets as _targets
+
+from ..errors import RigError
+from . import Disagreement, compare_full, draw_placement, field_mask, load_engine
+from .rtdyld import OBJ, RtdyldEngine, command as rtdyld_command
+
+TARGETS = ("x86_64", "arm", "thumb", "aarch64")
+
+
+@dataclass
+class Finding:
+    disagreement: Disagreement
+    program: str
+    seed: int
+    count: int = 1
+    reproducer: Optional[str] = None
+
+    def as_dict(self) -> dict:
+        d = self.disagreement
+        return {"target": d.target, "type": d.type, "kind": d.kind, "program": self.program, "seed": self.seed,
+                "site": f"{d.section}+{d.offset:#x}", "symbol": d.symbol, "engine": hex(d.engine),
+                "reference": hex(d.reference), "bits": hex(d.bits), "sites": self.count,
+                "reproducer": self.reproducer}
+
+
+@dataclass
+class EngineReport:
+    engine: str
+    findings: Dict[Tuple[str, str, str], Finding] = field(default_factory=dict)
+    unsupported: Dict[str, set] = field(default_factory=dict)      #: target -> types refused
+    links: int = 0
+    sites: int = 0
+    references_disagree: int = 0
+    errors: List[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {"engine": self.engine, "links": self.links, "sites": self.sites, "seconds": round(self.seconds, 1),
+                "references_disagree": self.references_disagree,
+                "findings": [f.as_dict() for f in self.findings.values()],
+                "unsupported": {t: sorted(v) for t, v in self.unsupported.items()}, "errors": self.errors}
+
+
+def corpus_objects(corpus_dir, target: str, lld: bool = True) -> List[Tuple[str, bytes]]:
+    """(name, object bytes) of the corpus's programs for `target` (with `lld`: not those marked
+    NOLLD, which ld.lld cannot link); objects with thread-local storage are left out (the
+    engine face has no TLS image)."""
+    from .. import compile as C
+    from ..corpus import discover
+    root = Path(corpus_dir)
+    t = _targets.get(target)
+    out = []
+    for p in discover(root, recursive=True):
+        if target not in p.targets or p.nolld and lld:
+            continue
+        if not (p.path.parent == root and p.path.suffix == ".ll" or p.path.suffix == ".c"
+                or p.path.parent == root / "asm" and p.path.suffix in (".s", ".S")):
+            continue
+        try:
+            obj = C.compile_source(p.source, t, C.Options(p.relocs[0]), p.name)
+        except Exception:        # a program the rig cannot compile here is no engine's business
+            continue
+        from ..objfile import parse
+        if any(s.tls for s in parse(obj, t, p.name).sections):
+            continue
+        out.append((str(p.path.relative_to(root)), obj))
+    return out
+
+
+def reproducer(out_dir: Path, engine, d: Disagreement, obj: bytes, placement: Dict[str, int],
+               externals: Dict[str, int], result) -> Path:
+    """Save what shows `d` again: the object, the placement, and for RuntimeDyld the check and command."""
+    base = f"{d.target}-{d.type}"
+    n = 1
+    while (out_dir / f"{base}-{n}").exists():
+        n += 1
+    where = out_dir / f"{base}-{n}"
+    where.mkdir(parents=True)
+    (where / "original.o").write_bytes(obj)
+    (where / "placement.json").write_text(json.dumps({k: hex(v) for k, v in placement.items()}, indent=1) + "\n")
+    (where / "externals.json").write_text(json.dumps({k: hex(v) for k, v in externals.items()}, indent=1) + "\n")
+    (where / "finding.txt").write_text(str(d) + "\n")
+    if isinstance(engine, RtdyldEngine) and "object" in result.notes:
+        n_ = result.notes
+        (where / OBJ).write_bytes(n_["object"])
+        if d.kind == "stub":
+            stub = d.stub_offset if d.stub_offset is not None else 0
+            lhs = f"*{{4}}(section_addr({OBJ}, {d.section}) + {stub + 4:#x})"
+            rule = f"{lhs} = {d.reference:#x}"
+            why = (f"RuntimeDyld's stub for {d.symbol} (ldr pc, [pc, #-4]; .word X) must branch to "
+                   f"{d.reference:#x} (the Thumb bit marks Thumb code)")
+        else:
+            size = d.size
+            lhs = f"*{{{size}}}(section_addr({OBJ}, {d.section}) + {d.offset:#x})"
+            mask = (1 << (8 * size)) - 1
+            # a "state" finding: the instruction itself (BL vs BLX: the top byte) is what differs
+            m = d.bits if d.kind == "field" else (0xFF000000 if size == 4 else mask)
+            rule = (f"{lhs} = {d.reference:#x}\n# the field's differing bits alone:\n"
+                    f"# rtdyld-check: ({lhs}) & {m:#x} = {d.reference & m:#x}")
+            why = (f"{d.type} at {d.section}+{d.offset:#x} against {d.symbol}: the rig and ld.lld write "
+                   f"{d.reference:#x} there" + (" (RuntimeDyld branches in the wrong instruction set to its "
+                                               "stub)" if d.kind == "state" else ""))
+        (where / "checks.txt").write_text(f"# {why}\n# rtdyld-check: {rule}\n")
+        args = rtdyld_command(n_["triple"], n_["placement"], n_["externals"], tool=engine.tool)
+        cmd = " ".join(shlex.quote(a) for a in args)
+        refused = n_.get("refused") or []
+        note = (f"# obj.o is original.o with relocation types {refused} made R_*_NONE (RuntimeDyld "
+                f"aborts on them)\n" if refused else "")
+        (where / "run.sh").write_text(f"#!/bin/sh\n# expected: the check fails, showing RuntimeDyld's value\n"
+                                      f"{note}cd \"$(dirname \"$0\")\"\n{cmd}\n")
+        os.chmod(where / "run.sh", 0o755)
+    else:
+        (where / OBJ).write_bytes(obj)
+        (where / "run.sh").write_text(f"#!/bin/sh\n# engine {getattr(engine, 'name', engine)}\n"
+                                      f"{result.command or '# (a Python engine: rig.engines.compare)'}\n")
+    return where
+
+
+def run(engine_spec: str, target_names: Sequence[str] = TARGETS, corpus_dir="corpus", placements: int = 3,
+        seed: int = 0, references: Sequence[str] = ("rig", "lld"), out_dir: Optional[str] = ".rig-engines",
+        tick: Callable[[str], None] = lambda t: None, minutes: Optional[float] = None) -> EngineReport:
+    """Link every corpus object of every target at `placements` drawn placements with the
+    engine and the references; one finding per (target, type, kind)."""
+    engine = load_engine(engine_spec)
+    report = EngineReport(getattr(engine, "name", engine_spec))
+    start = time.time()
+    out = Path(out_dir) if out_dir else None
+    for target in target_names:
+        rng = random.Random(f"engines {seed} {target}")
+        for name, obj in corpus_objects(corpus_dir, target, "lld" in references):
+            for _ in range(placements):
+                if minutes is not None and time.time() - start > 60 * minutes:
+                    break
+                s = rng.getrandbits(32)
+                try:
+                    placement, externals = draw_placement(obj, target, s)
+                    cmp = compare_full(obj, target, placement, externals, engine, references)
+                except RigError as e:
+                    report.errors.append(f"{target} {name} seed {s}: {str(e).splitlines()[0][:200]}")
+                    continue
+                except Exception as e:          # noqa: BLE001 - an engine's failure is reported, not fatal
+                    report.errors.append(f"{target} {name} seed {s}: {type(e).__name__}: {str(e)[:200]}")
+                    continue
+                report.links += 1
+                report.sites += cmp.compared
+                report.references_disagree += cmp.references_disagree
+                report.unsupported.setdefault(target, set()).update(cmp.unsupported)
+                for d in cmp.disagreements:
+                    key = (d.target, d.type, d.kind)
+                    f = report.findings.get(key)
+                    if f is not None:
+                        f.count += 1
+                        continue
+                    f = report.findings[key] = Finding(d, name, s)
+                    if out is not None:
+                        res = engine.link(obj, target, placement, externals)
+                        f.reproducer = str(reproducer(out, engine, d, obj, placement, externals, res))
+                tick(target)
+    report.seconds = time.time() - start
+    return report
