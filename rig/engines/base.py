@@ -126,8 +126,9 @@ def draw_placement(obj: bytes, target: str, seed: int, policy: str = "random"):
     base = (top + PAGE - 1) // PAGE * PAGE + PAGE
     externals = {}
     for i, n in enumerate(names):
-        thumb = t.interworking and t.default_state == "thumb"
-        externals[n] = (base + 0x100 * i) | int(thumb)
+        # ARM code (bit 0 clear) on interworking targets: ld.lld is given externals as absolute
+        # symbols, which have no function type, so it would not interwork to a Thumb one
+        externals[n] = base + 0x100 * i
     if base + 0x100 * len(names) >= space.hi:
         raise RigError("no room for the externals above the placement")
     return lay.mapping(), externals

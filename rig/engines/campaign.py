@@ -149,7 +149,8 @@ def run(engine_spec: str, target_names: Sequence[str] = TARGETS, corpus_dir="cor
     out = Path(out_dir) if out_dir else None
     for target in target_names:
         rng = random.Random(f"engines {seed} {target}")
-        for name, obj in corpus_objects(corpus_dir, target, "lld" in references):
+        for name, obj in corpus_objects(corpus_dir, target,
+                                                "lld" in references or report.engine == "lld"):
             for _ in range(placements):
                 if minutes is not None and time.time() - start > 60 * minutes:
                     break
