@@ -43,10 +43,12 @@ class CommandEngine(Engine):
     Placeholders: `{object}` (the input, `obj.o`), `{output}` (`out.json`, which the
     command must write), `{target}`, `{triple}`; and two that repeat the word they are in
     once per item: `{section}`/`{address}` (every placed section), `{name}`/`{value}`
-    (every external).  Addresses are written in hex.  The command writes `{output}`:
-    a JSON object {"sections": {name: hex bytes}, "unsupported": [type names]}.
+    (every external); a flag that goes with each is written in the same word
+    (`--map={section}={address}`).  Addresses are written in hex; the placement holds
+    "GOT" too (where the rig puts its GOT; an engine may ignore it).  The command writes
+    `{output}`: a JSON object {"sections": {name: hex bytes}, "unsupported": [type names]}.
 
-        CommandEngine("mylinker --map {section}={address} --sym {name}={value} -o {output} {object}")
+        CommandEngine("mylinker --map={section}={address} --sym={name}={value} -o {output} {object}")
     """
 
     def __init__(self, template: str, name: str = "command"):

@@ -126,9 +126,12 @@ def draw_placement(obj: bytes, target: str, seed: int, policy: str = "random"):
     base = (top + PAGE - 1) // PAGE * PAGE + PAGE
     externals = {}
     for i, n in enumerate(names):
-        # ARM code (bit 0 clear) on interworking targets: ld.lld is given externals as absolute
-        # symbols, which have no function type, so it would not interwork to a Thumb one
-        externals[n] = base + 0x100 * i
+        # on interworking targets an external is in the target's default state (Thumb on
+        # "thumb", ARM on "arm"): ld.lld is given externals as absolute symbols, which have no
+        # function type, so it never interworks to them (aaelf32 interworks for STT_FUNC only),
+        # and a call from the other state is a difference of the references, not judged
+        thumb = t.interworking and t.default_state == "thumb"
+        externals[n] = (base + 0x100 * i) | int(thumb)
     if base + 0x100 * len(names) >= space.hi:
         raise RigError("no room for the externals above the placement")
     return lay.mapping(), externals

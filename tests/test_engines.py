@@ -1,0 +1,161 @@
+"""rig.engines: the rig against ld.lld through the engine face, RuntimeDyld (LLVM 19) fuzzed
+against both, and a user engine that breaks one type on purpose.
+
+The RuntimeDyld expectations are facts about LLVM 19's RuntimeDyld (llvm-rtdyld 19), measured
+by `rig fuzz --engine rtdyld`, not properties of the rig:
+
+* AArch64 LD_PREL_LO19 and ADR_PREL_LO21 keep only bits [11:2] of the offset
+  (`(Result & 0xffc) << 3` in RuntimeDyldELF.cpp): a literal more than 4 KiB away (or behind)
+  is reached wrongly;
+* on Arm, the Thumb bit of a Thumb function is dropped from ABS32, TARGET1, PREL31 and
+  MOVW_ABS_NC, and RuntimeDyld's ARM-state stubs for CALL/JUMP24 to Thumb code branch to the
+  address without the Thumb bit (the callee runs in the wrong state);
+* a BLX aimed at an ARM function is kept (it enters the ARM stub in Thumb state).
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import targets
+from rig import compile as C
+from rig import corpus
+from rig.engines import RigEngine, compare, compare_full, draw_placement, load_engine
+from rig.engines.campaign import corpus_objects, run
+from rig.engines.rtdyld import RTDYLD
+
+ROOT = Path(__file__).resolve().parent.parent / "corpus"
+TARGETS = ("x86_64", "arm", "thumb", "aarch64")
+needs_rtdyld = pytest.mark.skipif(not Path(RTDYLD).exists(), reason="llvm-rtdyld 19 is not installed")
+
+
+def _obj(target: str, rel: str) -> bytes:
+    p = next(p for p in corpus.discover(ROOT, recursive=True) if str(p.path.relative_to(ROOT)) == rel)
+    return C.compile_source(p.source, targets.get(target), C.Options(p.relocs[0]), p.name)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_the_rig_engine_agrees_with_lld(target):
+    programs = [f"asm/{target}.s", "fnaddr.ll", "global_ptrs.ll", "switch_dense.ll"]
+    sites = 0
+    for rel in programs:
+        obj = _obj(target, rel)
+        for seed in (1, 2):
+            placement, externals = draw_placement(obj, target, seed)
+            cmp = compare_full(obj, target, placement, externals, RigEngine(), references=("lld",))
+            assert not cmp.disagreements, [str(d) for d in cmp.disagreements]
+            sites += cmp.compared
+    assert sites > 100
+
+
+def _kinds(target, rel, seeds=(1, 2)):
+    obj = _obj(target, rel)
+    found = set()
+    for seed in seeds:
+        placement, externals = draw_placement(obj, target, seed)
+        found |= {(d.type, d.kind) for d in compare(obj, target, placement, externals, "rtdyld")}
+    return found
+
+
+@needs_rtdyld
+def test_rtdyld_aarch64_lo19_and_lo21_keep_bits_11_to_2():
+    """LLVM 19 RuntimeDyld: LD_PREL_LO19 / ADR_PREL_LO21 write `(Result & 0xffc) << 3`."""
+    found = _kinds("aarch64", "asm/aarch64.s")
+    assert {("R_AARCH64_LD_PREL_LO19", "field"), ("R_AARCH64_ADR_PREL_LO21", "field")} <= found
+
+
+@needs_rtdyld
+@pytest.mark.parametrize("target", ("arm", "thumb"))
+def test_rtdyld_drops_the_thumb_bit(target):
+    """LLVM 19 RuntimeDyld: the Thumb bit is lost in data words, MOVW and its ARM stubs; a BLX to
+    ARM code is kept."""
+    found = _kinds(target, "asm/arm.s")
+    assert {("R_ARM_ABS32", "field"), ("R_ARM_TARGET1", "field"), ("R_ARM_PREL31", "field"),
+            ("R_ARM_MOVW_ABS_NC", "field"), ("R_ARM_CALL", "stub"), ("R_ARM_JUMP24", "stub"),
+            ("R_ARM_CALL", "state")} <= found, found
+
+
+USER_ENGINE = textwrap.dedent('''
+    """A user engine: the rig's linker, with R_X86_64_32S (and Arm's ABS32) off by one bit."""
+    import targets
+    from rig.engines import Engine, EngineResult, RigEngine
+    from rig.objfile import parse
+
+    BROKEN = {"R_X86_64_32S", "R_X86_64_32", "R_ARM_ABS32", "R_AARCH64_ADD_ABS_LO12_NC"}
+
+
+    class OffByOne(Engine):
+        name = "off-by-one"
+
+        def link(self, obj, target, placement, externals):
+            good = RigEngine().link(obj, target, placement, externals)
+            o = parse(obj, targets.get(target), "obj.o")
+            sections = {n: bytearray(b) for n, b in good.sections.items()}
+            for r in o.relocations:
+                if r.howto.name in BROKEN:
+                    name = o.section(r.section).name
+                    if sections.get(name):
+                        shift = 10 if r.howto.name.startswith("R_AARCH64") else 2
+                        word = int.from_bytes(sections[name][r.offset:r.offset + 4], "little")
+                        word ^= 1 << shift
+                        sections[name][r.offset:r.offset + 4] = word.to_bytes(4, "little")
+            return EngineResult({n: bytes(b) for n, b in sections.items()}, set(), "")
+''')
+
+
+def test_a_user_engine_that_breaks_one_type_is_caught(tmp_path, monkeypatch):
+    (tmp_path / "my_engine.py").write_text(USER_ENGINE)
+    assert len(USER_ENGINE.strip().splitlines()) <= 30
+    monkeypatch.syspath_prepend(str(tmp_path))
+    engine = load_engine("my_engine:OffByOne")
+    report = run("my_engine:OffByOne", ("x86_64", "aarch64"), corpus_dir=ROOT, placements=1,
+                 out_dir=str(tmp_path / "out"))
+    types = {t for (_, t, _) in report.findings}
+    assert types & {"R_X86_64_32S", "R_X86_64_32"} and "R_AARCH64_ADD_ABS_LO12_NC" in types, types
+    assert types <= {"R_X86_64_32S", "R_X86_64_32", "R_AARCH64_ADD_ABS_LO12_NC"}, types
+    assert engine.name == "off-by-one"
+    for f in report.findings.values():
+        assert (Path(f.reproducer) / "original.o").exists()
+
+
+HELPER = textwrap.dedent('''
+    import argparse, json, sys
+    from rig.engines import RigEngine
+    p = argparse.ArgumentParser()
+    p.add_argument("--target"); p.add_argument("--map", action="append", default=[])
+    p.add_argument("--sym", action="append", default=[]); p.add_argument("-o"); p.add_argument("obj")
+    a = p.parse_args()
+    split = lambda items: {k: int(v, 16) for k, v in (i.split("=") for i in items)}
+    r = RigEngine().link(open(a.obj, "rb").read(), a.target, split(a.map), split(a.sym))
+    json.dump({"sections": {k: v.hex() for k, v in r.sections.items()}}, open(a.o, "w"))
+''')
+
+
+def test_a_command_template_engine(tmp_path):
+    helper = tmp_path / "helper.py"
+    helper.write_text(HELPER)
+    spec = (f"{sys.executable} {helper} --target {{target}} --map={{section}}={{address}} "
+            f"--sym={{name}}={{value}} -o {{output}} {{object}}")
+    engine = load_engine(spec)
+    obj = _obj("aarch64", "asm/aarch64.s")
+    placement, externals = draw_placement(obj, "aarch64", 3)
+    cmp = compare_full(obj, "aarch64", placement, externals, engine)
+    assert cmp.compared > 50 and not cmp.disagreements
+
+
+@needs_rtdyld
+def test_rig_fuzz_engine_rtdyld_saves_reproducers_llvm_rtdyld_alone_shows(tmp_path):
+    import subprocess
+    from rig.cli import main
+    out = tmp_path / "repro"
+    assert main(["fuzz", "--engine", "rtdyld", "--target", "aarch64", "--placements", "1", "--out", str(out),
+                 "--json"]) == 1
+    dirs = sorted(p.name for p in out.iterdir())
+    assert any(d.startswith("aarch64-R_AARCH64_LD_PREL_LO19-") for d in dirs), dirs
+    d = next(out / n for n in dirs if "LO19" in n)
+    shown = subprocess.run(["sh", str(d / "run.sh")], capture_output=True, text=True)
+    assert shown.returncode != 0 and "is false" in shown.stdout + shown.stderr
