@@ -478,7 +478,8 @@ def _fuzz_engine(ns) -> int:
             con.print(f"    reproducer: {f.reproducer}/run.sh", highlight=False)
     for target, types in sorted(report.unsupported.items()):
         if types:
-            con.print(f"{target}: not supported by {report.engine} (counted, not bugs): {', '.join(sorted(types))}",
+            con.print(f"{target}: not supported by {report.engine} (counted, not bugs): "
+                      + ", ".join(f"{t} ({report.why[t]})" if report.why.get(t) else t for t in sorted(types)),
                       highlight=False)
     for e in report.errors[:20]:
         con.print(f"[yellow]error[/yellow] {e}", highlight=False)

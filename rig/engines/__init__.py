@@ -160,6 +160,7 @@ class Comparison:
     uncompared: Dict[str, int] = field(default_factory=dict)   #: reason -> sites
     unsupported: set = field(default_factory=set)
     types: Dict[str, int] = field(default_factory=dict)
+    why: Dict[str, str] = field(default_factory=dict)          #: unsupported type -> how the engine refused it
 
 
 def _decode(fld, word: int, mask: int) -> Optional[int]:
@@ -200,7 +201,7 @@ def compare_full(obj: bytes, target: str, placement: Dict[str, int], externals: 
         else:
             refs[r] = load_engine(r).link(obj, target, placement, externals).sections
     res = engine.link(obj, target, placement, externals)
-    cmp = Comparison(unsupported=set(res.unsupported))
+    cmp = Comparison(unsupported=set(res.unsupported), why=dict(res.notes.get("unsupported_why", {})))
     by_site = {(rec.section, rec.offset): rec for rec in image.trace}
 
     def skip(why):

@@ -50,6 +50,7 @@ class EngineReport:
     engine: str
     findings: Dict[Tuple[str, str, str], Finding] = field(default_factory=dict)
     unsupported: Dict[str, set] = field(default_factory=dict)      #: target -> types refused
+    why: Dict[str, str] = field(default_factory=dict)              #: type -> how the engine refused it
     links: int = 0
     sites: int = 0
     references_disagree: int = 0
@@ -60,7 +61,8 @@ class EngineReport:
         return {"engine": self.engine, "links": self.links, "sites": self.sites, "seconds": round(self.seconds, 1),
                 "references_disagree": self.references_disagree,
                 "findings": [f.as_dict() for f in self.findings.values()],
-                "unsupported": {t: sorted(v) for t, v in self.unsupported.items()}, "errors": self.errors}
+                "unsupported": {t: sorted(v) for t, v in self.unsupported.items()}, "why": self.why,
+                "errors": self.errors}
 
 
 def corpus_objects(corpus_dir, target: str, lld: bool = True) -> List[Tuple[str, bytes]]:
@@ -168,6 +170,7 @@ def run(engine_spec: str, target_names: Sequence[str] = TARGETS, corpus_dir="cor
                 report.sites += cmp.compared
                 report.references_disagree += cmp.references_disagree
                 report.unsupported.setdefault(target, set()).update(cmp.unsupported)
+                report.why.update(cmp.why)
                 for d in cmp.disagreements:
                     key = (d.target, d.type, d.kind)
                     f = report.findings.get(key)

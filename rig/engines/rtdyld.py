@@ -119,6 +119,8 @@ class RtdyldEngine(Engine):
 
     name = "rtdyld"
     refused: Dict[str, Set[int]] = {}        #: target -> type numbers that abort RuntimeDyld
+    #: target -> type number -> how: "not implemented (LLVM ERROR)" or "crashes (signal N)"
+    reasons: Dict[str, Dict[int, str]] = {}
 
     def __init__(self, tool: str = RTDYLD):
         self.tool = tool
@@ -169,6 +171,10 @@ class RtdyldEngine(Engine):
                     rc1, out1, _ = self._run(d, neutralize(obj, (present | refused) - {ty}), t.triple, mapped, ext, [])
                     if self._aborts(rc1, out1):
                         refused.add(ty)
+                        how = (f"crashes llvm-rtdyld (signal {-rc1 if rc1 < 0 else rc1 - 128})"
+                               if "LLVM ERROR" not in out1 else "not implemented (LLVM ERROR: "
+                               + out1.split("LLVM ERROR:", 1)[1].splitlines()[0].strip() + ")")
+                        self.reasons.setdefault(target, {})[ty] = how
                 self.refused.setdefault(target, set()).update(refused)
                 linked = neutralize(obj, refused)
                 rc, out, args = self._run(d, linked, t.triple, mapped, ext, checks)
@@ -178,9 +184,11 @@ class RtdyldEngine(Engine):
             if rc != 0 and "is false" not in out:
                 raise RigError(f"llvm-rtdyld failed ({rc}):\n{out[-2000:]}")
         present = types_in(obj)
+        why = {}
         for ty in refused & present:
             h = t.howto(ty)
             unsupported_names.add(h.name if h is not None else str(ty))
+            why[h.name if h is not None else str(ty)] = self.reasons.get(target, {}).get(ty, "")
         got_values = parse_failures(out)
         sections = {n: bytearray(o.section_named(n).data) if not o.section_named(n).nobits else bytearray()
                     for n in mapped}
@@ -191,7 +199,8 @@ class RtdyldEngine(Engine):
         cmd = " ".join(shlex.quote(a) for a in args)
         return EngineResult({n: bytes(b) for n, b in sections.items()}, unsupported_names, cmd,
                             notes={"checks": checks, "object": linked, "triple": t.triple, "placement": mapped,
-                                   "externals": ext, "target": target, "refused": sorted(refused)})
+                                   "externals": ext, "target": target, "refused": sorted(refused),
+                                   "unsupported_why": why})
 
     def read(self, result: EngineResult, exprs: List[str]) -> Dict[str, Optional[int]]:
         """Evaluate check expressions in RuntimeDyld's memory after the same link (None: it
