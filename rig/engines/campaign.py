@@ -133,11 +133,38 @@ def reproducer(out_dir: Path, engine, d: Disagreement, obj: bytes, placement: Di
         (where / "run.sh").write_text(f"#!/bin/sh\n# expected: the check fails, showing RuntimeDyld's value\n"
                                       f"{note}cd \"$(dirname \"$0\")\"\n{cmd}\n")
         os.chmod(where / "run.sh", 0o755)
+        _shrink(where, d, n_["object"])
     else:
         (where / OBJ).write_bytes(obj)
         (where / "run.sh").write_text(f"#!/bin/sh\n# engine {getattr(engine, 'name', engine)}\n"
                                       f"{result.command or '# (a Python engine: rig.engines.compare)'}\n")
     return where
+
+
+def _shows(where: Path, value: int) -> bool:
+    """run.sh's first check fails with RuntimeDyld's `value` (the word, or where the stub goes)."""
+    import subprocess
+    from .rtdyld import parse_failures
+    p = subprocess.run(["sh", str(where / "run.sh")], capture_output=True, text=True, timeout=60)
+    failed = parse_failures(p.stdout + p.stderr)
+    return bool(failed) and next(iter(failed.values())) == value
+
+
+def _shrink(where: Path, d: Disagreement, linked: bytes) -> None:
+    """Make obj.o the smallest object that still shows the difference: every relocation
+    of another type made R_*_NONE (kept when the check then no longer fails)."""
+    from .rtdyld import neutralize, types_in
+    t = _targets.get(d.target)
+    number = next((n for n, h in t.relocations.items() if h.name == d.type), None)
+    if number is None or not _shows(where, d.engine):
+        return
+    small = neutralize(linked, types_in(linked) - {number})
+    (where / OBJ).write_bytes(small)
+    if _shows(where, d.engine):
+        (where / "run.sh").write_text((where / "run.sh").read_text().replace(
+            "# expected:", f"# obj.o keeps only its {d.type} relocations (the others made R_*_NONE)\n# expected:", 1))
+    else:
+        (where / OBJ).write_bytes(linked)
 
 
 def run(engine_spec: str, target_names: Sequence[str] = TARGETS, corpus_dir="corpus", placements: int = 3,

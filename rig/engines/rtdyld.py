@@ -171,7 +171,10 @@ class RtdyldEngine(Engine):
                     rc1, out1, _ = self._run(d, neutralize(obj, (present | refused) - {ty}), t.triple, mapped, ext, [])
                     if self._aborts(rc1, out1):
                         refused.add(ty)
-                        how = (f"crashes llvm-rtdyld (signal {-rc1 if rc1 < 0 else rc1 - 128})"
+                        # a type RuntimeDyld has no case for reaches llvm_unreachable, which a
+                        # release build (Debian's LLVM 19) does not trap: it runs on and crashes
+                        how = (f"crashes llvm-rtdyld (signal {-rc1 if rc1 < 0 else rc1 - 128}): no case for it, "
+                               f"likely (llvm_unreachable in a release build)"
                                if "LLVM ERROR" not in out1 else "not implemented (LLVM ERROR: "
                                + out1.split("LLVM ERROR:", 1)[1].splitlines()[0].strip() + ")")
                         self.reasons.setdefault(target, {})[ty] = how
