@@ -476,6 +476,8 @@ def _fuzz_engine(ns) -> int:
                   highlight=False)
         if f.reproducer:
             con.print(f"    reproducer: {f.reproducer}/run.sh", highlight=False)
+        if f.behaviour:
+            con.print(f"    in the emulator: {f.behaviour}", highlight=False)
     for target, types in sorted(report.unsupported.items()):
         if types:
             con.print(f"{target}: not supported by {report.engine} (counted, not bugs): "

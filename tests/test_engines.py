@@ -159,3 +159,11 @@ def test_rig_fuzz_engine_rtdyld_saves_reproducers_llvm_rtdyld_alone_shows(tmp_pa
     d = next(out / n for n in dirs if "LO19" in n)
     shown = subprocess.run(["sh", str(d / "run.sh")], capture_output=True, text=True)
     assert shown.returncode != 0 and "is false" in shown.stdout + shown.stderr
+
+
+@needs_rtdyld
+def test_the_emulator_shows_what_rtdyld_s_lo19_word_does(tmp_path):
+    report = run("rtdyld", ("aarch64",), corpus_dir=ROOT, placements=1, out_dir=str(tmp_path))
+    f = report.findings[("aarch64", "R_AARCH64_LD_PREL_LO19", "field")]
+    assert f.behaviour and "with the engine's word" in f.behaviour, f.behaviour
+    assert (Path(f.reproducer) / "behaviour.txt").exists()

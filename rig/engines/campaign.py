@@ -36,13 +36,15 @@ class Finding:
     seed: int
     count: int = 1
     reproducer: Optional[str] = None
+    behaviour: Optional[str] = None       #: what the engine's word does to the program's stated calls
 
     def as_dict(self) -> dict:
         d = self.disagreement
         return {"target": d.target, "type": d.type, "kind": d.kind, "program": self.program, "seed": self.seed,
                 "site": f"{d.section}+{d.offset:#x}", "symbol": d.symbol, "engine": hex(d.engine),
                 "reference": hex(d.reference), "bits": hex(d.bits), "sites": self.count,
-                "reproducer": self.reproducer}
+                "reproducer": self.reproducer,
+                "behaviour": self.behaviour}
 
 
 @dataclass
@@ -65,7 +67,7 @@ class EngineReport:
                 "errors": self.errors}
 
 
-def corpus_objects(corpus_dir, target: str, lld: bool = True) -> List[Tuple[str, bytes]]:
+def corpus_objects(corpus_dir, target: str, lld: bool = True, programs: bool = False) -> List[tuple]:
     """(name, object bytes) of the corpus's programs for `target` (with `lld`: not those marked
     NOLLD, which ld.lld cannot link); objects with thread-local storage are left out (the
     engine face has no TLS image)."""
@@ -87,7 +89,7 @@ def corpus_objects(corpus_dir, target: str, lld: bool = True) -> List[Tuple[str,
         from ..objfile import parse
         if any(s.tls for s in parse(obj, t, p.name).sections):
             continue
-        out.append((str(p.path.relative_to(root)), obj))
+        out.append((str(p.path.relative_to(root)), obj) + ((p,) if programs else ()))
     return out
 
 
@@ -169,7 +171,8 @@ def _shrink(where: Path, d: Disagreement, linked: bytes) -> None:
 
 def run(engine_spec: str, target_names: Sequence[str] = TARGETS, corpus_dir="corpus", placements: int = 3,
         seed: int = 0, references: Sequence[str] = ("rig", "lld"), out_dir: Optional[str] = ".rig-engines",
-        tick: Callable[[str], None] = lambda t: None, minutes: Optional[float] = None) -> EngineReport:
+        tick: Callable[[str], None] = lambda t: None, minutes: Optional[float] = None,
+        emulate: bool = True) -> EngineReport:
     """Link every corpus object of every target at `placements` drawn placements with the
     engine and the references; one finding per (target, type, kind)."""
     engine = load_engine(engine_spec)
@@ -178,8 +181,8 @@ def run(engine_spec: str, target_names: Sequence[str] = TARGETS, corpus_dir="cor
     out = Path(out_dir) if out_dir else None
     for target in target_names:
         rng = random.Random(f"engines {seed} {target}")
-        for name, obj in corpus_objects(corpus_dir, target,
-                                                "lld" in references or report.engine == "lld"):
+        for name, obj, program in corpus_objects(corpus_dir, target,
+                                                 "lld" in references or report.engine == "lld", programs=True):
             for _ in range(placements):
                 if minutes is not None and time.time() - start > 60 * minutes:
                     break
@@ -208,6 +211,11 @@ def run(engine_spec: str, target_names: Sequence[str] = TARGETS, corpus_dir="cor
                     if out is not None:
                         res = engine.link(obj, target, placement, externals)
                         f.reproducer = str(reproducer(out, engine, d, obj, placement, externals, res))
+                    if emulate:
+                        from .behaviour import demonstrate
+                        f.behaviour = demonstrate(program, target, obj, placement, d)
+                        if f.behaviour and f.reproducer:
+                            (Path(f.reproducer) / "behaviour.txt").write_text(f.behaviour + "\n")
                 tick(target)
     report.seconds = time.time() - start
     return report
