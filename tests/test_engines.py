@@ -14,7 +14,6 @@ by `rig fuzz --engine rtdyld`, not properties of the rig:
 """
 from __future__ import annotations
 
-import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -25,7 +24,7 @@ import targets
 from rig import compile as C
 from rig import corpus
 from rig.engines import RigEngine, compare, compare_full, draw_placement, load_engine
-from rig.engines.campaign import corpus_objects, run
+from rig.engines.campaign import run
 from rig.engines.rtdyld import RTDYLD
 
 ROOT = Path(__file__).resolve().parent.parent / "corpus"

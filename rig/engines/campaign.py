@@ -23,7 +23,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import targets as _targets
 
 from ..errors import RigError
-from . import Disagreement, compare_full, draw_placement, field_mask, load_engine
+from . import Disagreement, compare_full, draw_placement, load_engine
 from .rtdyld import OBJ, RtdyldEngine, command as rtdyld_command
 
 TARGETS = ("x86_64", "arm", "thumb", "aarch64")
@@ -206,6 +206,15 @@ def run(engine_spec: str, target_names: Sequence[str] = TARGETS, corpus_dir="cor
                     f = report.findings.get(key)
                     if f is not None:
                         f.count += 1
+                        if emulate and f.count <= 4 and (f.behaviour or "").startswith("(not shown"):
+                            # the first placement could not be loaded for the emulator: try this one
+                            from .behaviour import demonstrate
+                            shown = demonstrate(program, target, obj, placement, d)
+                            if shown and not shown.startswith("(not shown"):
+                                f.behaviour = shown
+                                if f.reproducer:
+                                    (Path(f.reproducer) / "behaviour.txt").write_text(
+                                        f"{shown}\n(at {name} seed {s}, another placement than the reproducer's)\n")
                         continue
                     f = report.findings[key] = Finding(d, name, s)
                     if out is not None:
