@@ -98,7 +98,17 @@ def load_engine(spec) -> Engine:
     if ":" in spec and " " not in spec:
         mod, _, cls = spec.partition(":")
         try:
-            obj = getattr(importlib.import_module(mod), cls)
+            try:
+                module = importlib.import_module(mod)
+            except ImportError:
+                # the `rig` console script does not put the working directory on sys.path
+                import os
+                import sys
+                if os.getcwd() in sys.path:
+                    raise
+                sys.path.insert(0, os.getcwd())
+                module = importlib.import_module(mod)
+            obj = getattr(module, cls)
         except (ImportError, AttributeError) as e:
             raise RigError(f"no engine {spec!r}: {e}") from None
         eng = obj() if isinstance(obj, type) else obj
