@@ -109,6 +109,11 @@ class Examples:
             twin.close()
         jit.close()
 
+    def close(self) -> None:
+        """Close the Jits kept across examples."""
+        for jit in list(self.jits.values()):
+            self._discard(jit)
+
     def _probe(self, jit: Jit, source, name: str, reloc: str):
         key = (name, reloc, hash(source), id(jit))
         if key not in self.probes:
@@ -199,8 +204,8 @@ class Examples:
 
 def _property(target: str, programs: Sequence[Program], report: TargetReport, tick: Callable[[], None],
               generated: bool = True, whole: Sequence[Program] = (), executor: str = "inprocess",
-              compare: Optional[str] = None):
-    examples = Examples(target, programs, report, tick, generated, whole, executor, compare)
+              compare: Optional[str] = None, examples: Optional[Examples] = None):
+    examples = examples or Examples(target, programs, report, tick, generated, whole, executor, compare)
 
     @given(data=st.data())
     def prop(data):
@@ -235,14 +240,17 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
              seed: Optional[int] = None, corpus_dir="corpus", database=".rig-fuzz",
              tick: Callable[[str], None] = lambda t: None, generated: bool = True,
              runtime: Optional[str] = "host", executor: str = "inprocess",
-             compare: Optional[str] = None) -> List[TargetReport]:
+             compare: Optional[str] = None,
+             watch: Optional[Callable[[TargetReport, Optional[float]], None]] = None) -> List[TargetReport]:
     """Run the properties for each target; one report per target.  `runtime`
     chooses the corpus's programs by the C runtime they need ("host", "musl"
     or None for all): musl's (the standard-C and C++ corpora) are whole
     programs run at drawn placements with libc kept loaded.  The examples run in
     `executor`; with `compare`, each is run there too and must give exactly the same
     values, output and errors (`--executor native --compare inprocess`: the emulator
-    checked against the CPU)."""
+    checked against the CPU).  `watch(report, deadline)` is called after each example
+    and after a failure (`deadline`: the target's end in `time.time()` with `minutes`)
+    for live progress."""
     reports = []
     db = example_database(database or None)
     for name in target_names:
@@ -256,11 +264,19 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
                                    + (f" that need the {runtime} runtime" if runtime else ""))
             continue
         deadline = time.monotonic() + 60 * minutes if minutes else None
+        wall_deadline = time.time() + 60 * minutes if minutes else None
+
+        def ticked(name=name, report=report, wall_deadline=wall_deadline):
+            tick(name)
+            if watch is not None:
+                watch(report, wall_deadline)
         # a time budget runs in small batches so the deadline is checked often
         batch = 20 if minutes else (examples or 200)
+        # one Examples for all the batches: its Jits (and their probes) are kept
+        kept = Examples(name, programs, report, ticked, generated, whole, executor, compare)
         while True:
             # a fresh property per batch: Hypothesis refuses a second settings() on one function
-            prop = _property(name, programs, report, lambda: tick(name), generated, whole, executor, compare)
+            prop = _property(name, programs, report, ticked, generated, whole, executor, compare, kept)
             # no explain phase: it re-runs a failure dozens of times, each with an lld link for the report
             runner = settings(max_examples=batch, deadline=None, database=db, print_blob=True,
                               suppress_health_check=list(HealthCheck),
@@ -272,9 +288,223 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
                 runner()
             except Exception as e:          # a mismatch, or several (an ExceptionGroup), or a crash
                 report.failures.extend(_failures(e))
+                if watch is not None:
+                    watch(report, wall_deadline)
                 break
             if deadline is None or time.monotonic() >= deadline:
                 break
+        kept.close()
         applied = set(report.relocations)
         report.never = sorted(h.name for h in target.relocations.values() if h.name not in applied)
     return reports
+
+
+# --- `rig fuzz --jobs N`: the campaign over worker processes ----------------------------------------
+
+
+@dataclass
+class Share:
+    """A share of one target's campaign, run by one worker: `examples` of them (or
+    `minutes` of them) with its own Hypothesis `seed` (None: a random one)."""
+
+    index: int
+    target: str
+    part: int                   # which share of the target (0 when the target is not split)
+    examples: Optional[int]
+    seed: Optional[int]
+
+
+def _split(count: int, n: int) -> List[int]:
+    return [count // n + (1 if k < count % n else 0) for k in range(n)]
+
+
+def shares(target_names: Sequence[str], jobs: int, examples: Optional[int], seed: Optional[int],
+           minutes: Optional[float] = None) -> List[Share]:
+    """The work of `jobs` workers.  A worker keeps a target's Jits and compiled
+    programs, so with at least as many targets as workers each target is one share;
+    with fewer, each target's examples are split into shares (share k gets seed + k).
+    A target that is not split keeps `seed`: `--jobs 1` and `--jobs N` run the same
+    examples for it."""
+    per = 1 if len(target_names) >= jobs else -(-jobs // len(target_names))
+    out: List[Share] = []
+    for name in target_names:
+        counts = [None] * per if minutes or examples is None else [c for c in _split(examples, per) if c] or [0]
+        for part, count in enumerate(counts):
+            out.append(Share(len(out), name, part, count, None if seed is None else seed + part))
+    return out
+
+
+def _worker(number: int, own: List[Share], tasks, messages, options: dict, setup) -> None:
+    """One worker process: run its shares (`own`, then any from `tasks` until a None),
+    reporting progress, each share's report, or its error through `messages`."""
+    import os
+    import traceback
+    if setup is not None:
+        setup(number)
+
+    def queued():
+        yield from own
+        while tasks is not None:
+            share = tasks.get()
+            if share is None:
+                return
+            yield share
+
+    for share in queued():
+        messages.put(("start", number, share.index, os.getpid()))
+        last = [0.0]
+
+        def watch(report: TargetReport, deadline: Optional[float], share=share) -> None:
+            now = time.monotonic()
+            if now - last[0] >= 0.2 or report.failures:      # a few messages a second are enough
+                last[0] = now
+                messages.put(("tick", number, share.index, report.examples, sorted(report.relocations),
+                              len(report.failures), deadline))
+        try:
+            report = campaign([share.target], examples=share.examples, seed=share.seed, watch=watch,
+                              **options)[0]
+            messages.put(("done", number, share.index, report))
+        except BaseException:   # noqa: BLE001 - a bug of the campaign itself: the parent reports it
+            messages.put(("error", number, share.index, traceback.format_exc()))
+    messages.put(("exit", number, None))
+
+
+def parallel_campaign(target_names: Sequence[str], jobs: int, *, examples: Optional[int] = 200,
+                      minutes: Optional[float] = None, seed: Optional[int] = None, corpus_dir="corpus",
+                      database=".rig-fuzz", generated: bool = True, runtime: Optional[str] = "host",
+                      executor: str = "inprocess", compare: Optional[str] = None,
+                      watch: Optional[Callable[..., None]] = None, setup: Optional[Callable[[int], None]] = None,
+                      ) -> List[TargetReport]:
+    """`campaign` over `jobs` worker processes ("spawn": the rig holds threads and
+    Unicorn, so nothing is forked), one report per target merged from its shares.
+    The workers share one example database, so `database` is a directory or a
+    ``redis://`` URL (not an in-memory database).  `watch(share, target, examples,
+    types, failures, deadline)` is called in this process as workers report
+    (`share` an index, `types` the relocation types applied so far).  `setup(k)`, a
+    picklable function, runs first in worker k (tests inject bugs with it).  A
+    worker that dies is a failure of the target it was running, naming it."""
+    import multiprocessing
+    import queue as _queue
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    if database is not None and not isinstance(database, (str, Path)):
+        raise ValueError("workers share the example database by its directory or redis:// URL, "
+                         f"not a {type(database).__name__}")
+    for name in target_names:
+        _targets.get(name)                  # an unknown name fails now, not in a worker
+    work = shares(target_names, jobs, examples, seed, minutes)
+    by_index = {s.index: s for s in work}
+    ctx = multiprocessing.get_context("spawn")
+    messages = ctx.Queue()
+    options = dict(minutes=minutes, corpus_dir=str(corpus_dir), database=str(database) if database else None,
+                   generated=generated, runtime=runtime, executor=executor, compare=compare)
+    if len(work) <= jobs:                   # a share for each worker
+        owns, tasks = [[s] for s in work], None
+    else:                                   # workers take the next share when done with one
+        owns, tasks = [[] for _ in range(jobs)], ctx.Queue()
+        for s in work:
+            tasks.put(s)
+        for _ in range(jobs):
+            tasks.put(None)
+    procs = [ctx.Process(target=_worker, args=(k, own, tasks, messages, options, setup),
+                         name=f"rig-fuzz-{k}", daemon=True) for k, own in enumerate(owns)]
+    results: Dict[int, TargetReport] = {}
+    running: Dict[int, int] = {}            # worker -> the share it runs
+    exited = set()
+    pids = {}
+
+    def died(k: int, why: str) -> None:
+        exited.add(k)
+        index = running.pop(k, None)
+        lost = [index] if index is not None else []
+        if tasks is None:                   # its own shares it had not started
+            lost += [s.index for s in owns[k] if s.index not in results and s.index != index]
+        for i in lost:
+            s = by_index[i]
+            results[i] = TargetReport(s.target, failures=[
+                f"worker {k} (pid {pids.get(k, procs[k].pid)}) {why} while running {s.target} "
+                f"(share {s.part}, seed {s.seed})"])
+
+    def handle(msg) -> None:
+        kind, k, index = msg[:3]
+        if kind == "start":
+            running[k], pids[k] = index, msg[3]
+            if watch is not None:
+                s = by_index[index]
+                watch(index, s.target, 0, [], 0, time.time() + 60 * minutes if minutes else None)
+        elif kind == "tick":
+            if watch is not None:
+                watch(index, by_index[index].target, *msg[3:])
+        elif kind in ("done", "error"):
+            running.pop(k, None)
+            s = by_index[index]
+            if kind == "done":
+                results[index] = msg[3]
+            else:
+                results[index] = TargetReport(s.target, failures=[
+                    f"worker {k} failed running {s.target} (share {s.part}, seed {s.seed}):\n{msg[3]}"])
+            if watch is not None:
+                r = results[index]
+                watch(index, s.target, r.examples, sorted(r.relocations), len(r.failures), None)
+        elif kind == "exit":
+            exited.add(k)
+
+    try:
+        for p in procs:
+            p.start()
+        while len(results) < len(work):
+            try:
+                handle(messages.get(timeout=0.2))
+                continue
+            except _queue.Empty:
+                pass
+            for k, p in enumerate(procs):
+                if k in exited or p.exitcode is None:
+                    continue
+                try:                        # what it said before it ended
+                    while True:
+                        handle(messages.get(timeout=0.1))
+                except _queue.Empty:
+                    pass
+                if k not in exited:
+                    code = p.exitcode
+                    died(k, f"died (exit status {code})" if code >= 0 else f"was killed by signal {-code}")
+            if len(exited) == len(procs):
+                for s in work:              # nobody left to take them
+                    if s.index not in results:
+                        results[s.index] = TargetReport(s.target, failures=[
+                            f"{s.target} (share {s.part}) was not run: every worker had ended"])
+    finally:
+        for p in procs:
+            if p.pid is None:               # never started
+                continue
+            p.join(timeout=5)
+            if p.is_alive():
+                p.kill()
+                p.join()
+    return merge(target_names, work, results)
+
+
+def merge(target_names: Sequence[str], work: Sequence[Share], results: Dict[int, TargetReport]
+          ) -> List[TargetReport]:
+    """One report per target from its shares' reports: examples, relocations and
+    stubs summed, failures in share order, never-applied recomputed from the sum."""
+    merged = []
+    for name in target_names:
+        report = TargetReport(name)
+        parts = [s for s in work if s.target == name]
+        for s in parts:
+            r = results[s.index]
+            report.examples += r.examples
+            report.relocations.update(r.relocations)
+            report.stubs += r.stubs
+            for f in r.failures:
+                if any(seen.endswith(f) for seen in report.failures):
+                    continue                # the same failure in another share (no corpus, say)
+                if len(parts) > 1 and not f.startswith("worker "):
+                    f = f"share {s.part} (seed {s.seed}): {f}"
+                report.failures.append(f)
+        applied = set(report.relocations)
+        report.never = sorted(h.name for h in _targets.get(name).relocations.values() if h.name not in applied)
+        merged.append(report)
+    return merged
