@@ -439,10 +439,12 @@ def cmd_fuzz(ns) -> int:
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[types]} types, {task.fields[failures]} failures {task.fields[left]}"),
                   TimeElapsedColumn(), disable=ns.json or not sys.stdout.isatty(), transient=True) as progress:
-        tasks = {n: progress.add_task(n, total=total, types=0, failures=0, left="") for n in names}
+        # a target's clock starts when a worker starts it
+        tasks = {n: progress.add_task(n, total=total, types=0, failures=0, left="", start=False) for n in names}
 
         def watch(share, target, examples, types, failures, deadline) -> None:
             live[share] = (target, examples, set(types), failures, deadline)
+            progress.start_task(tasks[target])
             mine = [v for v in live.values() if v[0] == target]
             ends = [v[4] for v in mine if v[4] is not None]
             progress.update(tasks[target], completed=sum(v[1] for v in mine),

@@ -47,17 +47,33 @@ class TargetReport:
                 "relocations": dict(self.relocations), "stubs": self.stubs, "never_applied": self.never}
 
 
+_DISCOVERED: Dict[tuple, List[Program]] = {}
+
+
+def _discover(directory, whole: bool, runtime: Optional[str]) -> List[Program]:
+    """`discover`, read once per process while the corpus's files stay as they are
+    (every target, and every share a `--jobs` worker runs, reads the same corpus)."""
+    directory = Path(directory)
+    files = tuple(sorted((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in directory.rglob("*")
+                         if f.is_file()))
+    key = (str(directory.resolve()), whole, runtime, files)
+    if key not in _DISCOVERED:
+        if len(_DISCOVERED) > 16:
+            _DISCOVERED.clear()
+        _DISCOVERED[key] = discover(directory, recursive=True, whole=whole, runtime=runtime)
+    return _DISCOVERED[key]
+
+
 def corpus_programs(directory, target: str, runtime: Optional[str] = "host") -> List[Program]:
     """The corpus programs that state calls with results for `target` (and need `runtime`)."""
-    return [p for p in discover(Path(directory), recursive=True, runtime=runtime) if target in p.targets
+    return [p for p in _discover(directory, False, runtime) if target in p.targets
             and p.calls and all(c.expected is not None for c in p.calls)]
 
 
 def whole_programs(directory, target: str, runtime: Optional[str] = "host") -> List[Program]:
     """The corpus's whole programs (status and output stated) for `target` that
     need `runtime` ("host", "musl", or None for both)."""
-    return [p for p in discover(Path(directory), recursive=True, whole=True, runtime=runtime)
-            if target in p.targets]
+    return [p for p in _discover(directory, True, runtime) if target in p.targets]
 
 
 class Examples:
@@ -241,7 +257,8 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
              tick: Callable[[str], None] = lambda t: None, generated: bool = True,
              runtime: Optional[str] = "host", executor: str = "inprocess",
              compare: Optional[str] = None,
-             watch: Optional[Callable[[TargetReport, Optional[float]], None]] = None) -> List[TargetReport]:
+             watch: Optional[Callable[[TargetReport, Optional[float]], None]] = None,
+             keep: Optional[Dict[str, "Examples"]] = None) -> List[TargetReport]:
     """Run the properties for each target; one report per target.  `runtime`
     chooses the corpus's programs by the C runtime they need ("host", "musl"
     or None for all): musl's (the standard-C and C++ corpora) are whole
@@ -250,7 +267,8 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
     values, output and errors (`--executor native --compare inprocess`: the emulator
     checked against the CPU).  `watch(report, deadline)` is called after each example
     and after a failure (`deadline`: the target's end in `time.time()` with `minutes`)
-    for live progress."""
+    for live progress.  With `keep` (a dict), each target's `Examples` (its Jits) is
+    kept there for the next campaign in this process instead of closed."""
     reports = []
     db = example_database(database or None)
     for name in target_names:
@@ -273,7 +291,16 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
         # a time budget runs in small batches so the deadline is checked often
         batch = 20 if minutes else (examples or 200)
         # one Examples for all the batches: its Jits (and their probes) are kept
-        kept = Examples(name, programs, report, ticked, generated, whole, executor, compare)
+        kept = keep.get(name) if keep is not None else None
+        if kept is None or (kept.executor, kept.compare, kept.generated) != (executor, compare, generated) \
+                or set(kept.by_name) != {str(p.path) for p in programs} \
+                or set(kept.whole) != {str(p.path) for p in whole}:
+            if kept is not None:
+                kept.close()
+            kept = Examples(name, programs, report, ticked, generated, whole, executor, compare)
+        kept.report, kept.tick = report, ticked
+        if keep is not None:
+            keep[name] = kept
         while True:
             # a fresh property per batch: Hypothesis refuses a second settings() on one function
             prop = _property(name, programs, report, ticked, generated, whole, executor, compare, kept)
@@ -293,7 +320,8 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
                 break
             if deadline is None or time.monotonic() >= deadline:
                 break
-        kept.close()
+        if keep is None:
+            kept.close()
         applied = set(report.relocations)
         report.never = sorted(h.name for h in target.relocations.values() if h.name not in applied)
     return reports
@@ -320,12 +348,11 @@ def _split(count: int, n: int) -> List[int]:
 
 def shares(target_names: Sequence[str], jobs: int, examples: Optional[int], seed: Optional[int],
            minutes: Optional[float] = None) -> List[Share]:
-    """The work of `jobs` workers.  A worker keeps a target's Jits and compiled
-    programs, so with at least as many targets as workers each target is one share;
-    with fewer, each target's examples are split into shares (share k gets seed + k).
-    A target that is not split keeps `seed`: `--jobs 1` and `--jobs N` run the same
-    examples for it."""
-    per = 1 if len(target_names) >= jobs else -(-jobs // len(target_names))
+    """The work of `jobs` workers: each target's examples split into shares, share k
+    with seed + k (`--jobs 1`: one share with `seed`, today's campaign).  With
+    `examples`, 2 x `jobs` shares a target (small enough to even out the workers' ends);
+    with `minutes`, `jobs` shares a target, each running that long."""
+    per = 1 if jobs == 1 else jobs if minutes or examples is None else 2 * jobs
     out: List[Share] = []
     for name in target_names:
         counts = [None] * per if minutes or examples is None else [c for c in _split(examples, per) if c] or [0]
@@ -334,23 +361,20 @@ def shares(target_names: Sequence[str], jobs: int, examples: Optional[int], seed
     return out
 
 
-def _worker(number: int, own: List[Share], tasks, messages, options: dict, setup) -> None:
-    """One worker process: run its shares (`own`, then any from `tasks` until a None),
-    reporting progress, each share's report, or its error through `messages`."""
+def _worker(number: int, tasks, messages, options: dict, setup) -> None:
+    """One worker process: run the shares the parent sends on `tasks` until a None,
+    reporting progress, each share's report, or its error through `messages`.  The
+    worker keeps each target's Jits from share to share (the parent sends it more of
+    the same target while there are any)."""
     import os
     import traceback
     if setup is not None:
         setup(number)
-
-    def queued():
-        yield from own
-        while tasks is not None:
-            share = tasks.get()
-            if share is None:
-                return
-            yield share
-
-    for share in queued():
+    keep: Dict[str, Examples] = {}
+    while True:
+        share = tasks.get()
+        if share is None:
+            break
         messages.put(("start", number, share.index, os.getpid()))
         last = [0.0]
 
@@ -361,12 +385,30 @@ def _worker(number: int, own: List[Share], tasks, messages, options: dict, setup
                 messages.put(("tick", number, share.index, report.examples, sorted(report.relocations),
                               len(report.failures), deadline))
         try:
-            report = campaign([share.target], examples=share.examples, seed=share.seed, watch=watch,
+            report = campaign([share.target], examples=share.examples, seed=share.seed, watch=watch, keep=keep,
                               **options)[0]
+            if report.failures and share.target in keep:    # start the target afresh after a failure
+                keep.pop(share.target).close()
             messages.put(("done", number, share.index, report))
         except BaseException:   # noqa: BLE001 - a bug of the campaign itself: the parent reports it
+            keep.pop(share.target, None)
             messages.put(("error", number, share.index, traceback.format_exc()))
+    for examples in keep.values():
+        examples.close()
     messages.put(("exit", number, None))
+
+
+def _next(remaining: List[Share], current: Optional[str], busy: Sequence[str]) -> Optional[Share]:
+    """The share for a worker last on target `current`, while others are on `busy`:
+    more of its own target, else a target nobody is on, else the one with most left."""
+    if not remaining:
+        return None
+    same = [s for s in remaining if s.target == current]
+    if same:
+        return same[0]
+    left = Counter(s.target for s in remaining)
+    target = max(left, key=lambda t: (t not in busy, left[t], -min(s.index for s in remaining if s.target == t)))
+    return next(s for s in remaining if s.target == target)
 
 
 def parallel_campaign(target_names: Sequence[str], jobs: int, *, examples: Optional[int] = 200,
@@ -398,37 +440,39 @@ def parallel_campaign(target_names: Sequence[str], jobs: int, *, examples: Optio
     messages = ctx.Queue()
     options = dict(minutes=minutes, corpus_dir=str(corpus_dir), database=str(database) if database else None,
                    generated=generated, runtime=runtime, executor=executor, compare=compare)
-    if len(work) <= jobs:                   # a share for each worker
-        owns, tasks = [[s] for s in work], None
-    else:                                   # workers take the next share when done with one
-        owns, tasks = [[] for _ in range(jobs)], ctx.Queue()
-        for s in work:
-            tasks.put(s)
-        for _ in range(jobs):
-            tasks.put(None)
-    procs = [ctx.Process(target=_worker, args=(k, own, tasks, messages, options, setup),
-                         name=f"rig-fuzz-{k}", daemon=True) for k, own in enumerate(owns)]
+    workers = min(jobs, len(work))
+    remaining = list(work)
+    queues = [ctx.Queue() for _ in range(workers)]
+    procs = [ctx.Process(target=_worker, args=(k, queues[k], messages, options, setup),
+                         name=f"rig-fuzz-{k}", daemon=True) for k in range(workers)]
     results: Dict[int, TargetReport] = {}
-    running: Dict[int, int] = {}            # worker -> the share it runs
+    assigned: Dict[int, Share] = {}         # worker -> the share sent to it
+    current: Dict[int, str] = {}            # worker -> its last target
     exited = set()
     pids = {}
 
+    def send(k: int) -> None:
+        share = _next(remaining, current.get(k), [s.target for j, s in assigned.items() if j != k])
+        if share is None:
+            assigned.pop(k, None)
+            queues[k].put(None)
+            return
+        remaining.remove(share)
+        assigned[k], current[k] = share, share.target
+        queues[k].put(share)
+
     def died(k: int, why: str) -> None:
         exited.add(k)
-        index = running.pop(k, None)
-        lost = [index] if index is not None else []
-        if tasks is None:                   # its own shares it had not started
-            lost += [s.index for s in owns[k] if s.index not in results and s.index != index]
-        for i in lost:
-            s = by_index[i]
-            results[i] = TargetReport(s.target, failures=[
+        s = assigned.pop(k, None)
+        if s is not None:
+            results[s.index] = TargetReport(s.target, failures=[
                 f"worker {k} (pid {pids.get(k, procs[k].pid)}) {why} while running {s.target} "
                 f"(share {s.part}, seed {s.seed})"])
 
     def handle(msg) -> None:
         kind, k, index = msg[:3]
         if kind == "start":
-            running[k], pids[k] = index, msg[3]
+            pids[k] = msg[3]
             if watch is not None:
                 s = by_index[index]
                 watch(index, s.target, 0, [], 0, time.time() + 60 * minutes if minutes else None)
@@ -436,7 +480,7 @@ def parallel_campaign(target_names: Sequence[str], jobs: int, *, examples: Optio
             if watch is not None:
                 watch(index, by_index[index].target, *msg[3:])
         elif kind in ("done", "error"):
-            running.pop(k, None)
+            assigned.pop(k, None)
             s = by_index[index]
             if kind == "done":
                 results[index] = msg[3]
@@ -446,12 +490,14 @@ def parallel_campaign(target_names: Sequence[str], jobs: int, *, examples: Optio
             if watch is not None:
                 r = results[index]
                 watch(index, s.target, r.examples, sorted(r.relocations), len(r.failures), None)
+            send(k)
         elif kind == "exit":
             exited.add(k)
 
     try:
-        for p in procs:
+        for k, p in enumerate(procs):
             p.start()
+            send(k)
         while len(results) < len(work):
             try:
                 handle(messages.get(timeout=0.2))

@@ -77,22 +77,23 @@ def test_redis_database_is_usable(tmp_path):
 
 
 def test_jobs_2_runs_two_workers_with_their_own_seeds_and_merges(tmp_path):
-    """One target over two workers: two shares, seeds 5 and 6, two processes; the
-    merged report's examples, stubs and relocation counts are the shares' sums."""
+    """One target over two workers: four shares, seeds 5 to 8, two processes; the
+    merged report's examples and relocation types are the shares' sums."""
     from functools import partial
     from tests import fuzz_workers
     last = {}
     reports = fuzz.parallel_campaign(["aarch64"], 2, examples=16, seed=5, corpus_dir=CORPUS,
                                      database=str(tmp_path / "db"), watch=lambda *a: last.__setitem__(a[0], a),
                                      setup=partial(fuzz_workers.note_pid, str(tmp_path)))
-    assert [(s.part, s.examples, s.seed) for s in fuzz.shares(["aarch64"], 2, 16, 5)] == [(0, 8, 5), (1, 8, 6)]
+    assert [(s.part, s.examples, s.seed) for s in fuzz.shares(["aarch64"], 2, 16, 5)] == [
+        (0, 4, 5), (1, 4, 6), (2, 4, 7), (3, 4, 8)]
     pids = {(tmp_path / f"worker-{k}").read_text() for k in (0, 1)}
     assert len(pids) == 2 and str(os.getpid()) not in pids
     (r,) = reports
-    assert not r.failures and set(last) == {0, 1}
-    assert all(last[k][2] > 0 for k in (0, 1))
-    assert r.examples == sum(last[k][2] for k in (0, 1))
-    assert set(r.relocations) == set().union(*(last[k][3] for k in (0, 1)))
+    assert not r.failures and set(last) == {0, 1, 2, 3}
+    assert all(last[k][2] > 0 for k in last)
+    assert r.examples == sum(last[k][2] for k in last)
+    assert set(r.relocations) == set().union(*(last[k][3] for k in last))
     applied = set(r.relocations)
     assert r.never and not applied & set(r.never)
 
