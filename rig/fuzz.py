@@ -442,9 +442,17 @@ def parallel_campaign(target_names: Sequence[str], jobs: int, *, examples: Optio
                    generated=generated, runtime=runtime, executor=executor, compare=compare)
     workers = min(jobs, len(work))
     remaining = list(work)
-    queues = [ctx.Queue() for _ in range(workers)]
-    procs = [ctx.Process(target=_worker, args=(k, queues[k], messages, options, setup),
-                         name=f"rig-fuzz-{k}", daemon=True) for k in range(workers)]
+    # worker 0 is a thread of this process (already started, rig imported: a process
+    # fewer to start), unless a `setup` is to run in it or the code runs elsewhere
+    local = setup is None and executor == "inprocess" and compare in (None, "inprocess") and workers > 1
+    queues = [_queue.Queue() if local and k == 0 else ctx.Queue() for k in range(workers)]
+    procs = {k: ctx.Process(target=_worker, args=(k, queues[k], messages, options, setup),
+                            name=f"rig-fuzz-{k}", daemon=True) for k in range(1 if local else 0, workers)}
+    thread = None
+    if local:
+        import threading
+        thread = threading.Thread(target=_worker, args=(0, queues[0], messages, options, None),
+                                  name="rig-fuzz-0", daemon=True)
     results: Dict[int, TargetReport] = {}
     assigned: Dict[int, Share] = {}         # worker -> the share sent to it
     current: Dict[int, str] = {}            # worker -> its last target
@@ -466,7 +474,7 @@ def parallel_campaign(target_names: Sequence[str], jobs: int, *, examples: Optio
         s = assigned.pop(k, None)
         if s is not None:
             results[s.index] = TargetReport(s.target, failures=[
-                f"worker {k} (pid {pids.get(k, procs[k].pid)}) {why} while running {s.target} "
+                f"worker {k} (pid {pids.get(k, procs[k].pid if k in procs else '?')}) {why} while running {s.target} "
                 f"(share {s.part}, seed {s.seed})"])
 
     def handle(msg) -> None:
@@ -495,16 +503,19 @@ def parallel_campaign(target_names: Sequence[str], jobs: int, *, examples: Optio
             exited.add(k)
 
     try:
-        for k, p in enumerate(procs):
+        for k, p in procs.items():
             p.start()
             send(k)
+        if thread is not None:
+            thread.start()
+            send(0)
         while len(results) < len(work):
             try:
                 handle(messages.get(timeout=0.2))
                 continue
             except _queue.Empty:
                 pass
-            for k, p in enumerate(procs):
+            for k, p in procs.items():
                 if k in exited or p.exitcode is None:
                     continue
                 try:                        # what it said before it ended
@@ -515,13 +526,18 @@ def parallel_campaign(target_names: Sequence[str], jobs: int, *, examples: Optio
                 if k not in exited:
                     code = p.exitcode
                     died(k, f"died (exit status {code})" if code >= 0 else f"was killed by signal {-code}")
-            if len(exited) == len(procs):
+            if thread is not None and not thread.is_alive() and 0 not in exited:
+                died(0, "ended")          # cannot happen: the worker catches what a share raises
+            if len(exited) == workers:
                 for s in work:              # nobody left to take them
                     if s.index not in results:
                         results[s.index] = TargetReport(s.target, failures=[
                             f"{s.target} (share {s.part}) was not run: every worker had ended"])
     finally:
-        for p in procs:
+        if thread is not None and thread.is_alive():
+            queues[0].put(None)             # (interrupted) this process's worker ends after its share
+            thread.join()                   # not at interpreter exit, with Jits open
+        for p in procs.values():
             if p.pid is None:               # never started
                 continue
             p.join(timeout=5)
