@@ -412,8 +412,8 @@ def cmd_relocs(ns) -> int:
 
 
 def cmd_fuzz(ns) -> int:
-    """rig fuzz: the placement properties as a campaign over --jobs worker processes, with
-    live progress and coverage per target (--malformed: the hostile-input campaign instead)."""
+    """rig fuzz: the placement properties as a campaign over --jobs workers, with live
+    progress and coverage per target (--malformed: the hostile-input campaign instead)."""
     import time
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from .fuzz import campaign, parallel_campaign
@@ -920,9 +920,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="--malformed: where inputs that break the rule are saved (default .rig-malformed; "
                          "'' for nowhere)")
     fz.add_argument("--jobs", type=int,
-                    help="worker processes (default: the CPUs; 1: in this process); each runs a share of the "
-                         "targets or examples with its own seed, sharing the --db; --malformed: child "
-                         "processes checking inputs at once")
+                    help="workers (default: the CPUs; 1: all in this process): each runs shares of the "
+                         "targets' examples, each share with its own seed, all sharing the --db; --malformed: "
+                         "child processes checking inputs at once")
     fz.add_argument("--json", action="store_true")
     fz.set_defaults(fn=cmd_fuzz)
     b = sub.add_parser("bench", help="what a trial costs, against the emulator's own floor")

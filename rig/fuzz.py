@@ -8,7 +8,8 @@ output, each module at its own placement; or a random well-defined one from
 runs the program's calls there and checks them against those results and a
 packed reference placement.  Failing examples are saved in Hypothesis's example database and
 replayed first next time; per target the campaign counts which relocation
-types were applied, how often, and which never were.
+types were applied, how often, and which never were.  `parallel_campaign` runs
+it over several workers (`rig fuzz --jobs N`), merging their reports.
 """
 from __future__ import annotations
 
