@@ -412,29 +412,54 @@ def cmd_relocs(ns) -> int:
 
 
 def cmd_fuzz(ns) -> int:
-    """rig fuzz: the placement properties as a campaign, with coverage per target
-    (--malformed: the hostile-input campaign instead)."""
+    """rig fuzz: the placement properties as a campaign over --jobs workers, with live
+    progress and coverage per target (--malformed: the hostile-input campaign instead)."""
+    import time
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from .fuzz import campaign
+    from .fuzz import campaign, parallel_campaign
     if ns.malformed:
         return _fuzz_malformed(ns)
     if ns.engine:
         return _fuzz_engine(ns)
-    if ns.count is not None or ns.save is not None or ns.jobs is not None:
-        raise RigError("--count, --save and --jobs are for the malformed-input campaign: add --malformed")
+    if ns.count is not None or ns.save is not None:
+        raise RigError("--count and --save are for the malformed-input campaign: add --malformed")
+    ns.jobs = (os.cpu_count() or 1) if ns.jobs is None else ns.jobs
+    if ns.jobs < 1:
+        raise RigError(f"--jobs must be at least 1, not {ns.jobs}")
     from . import executor as _executor
     _executor.check(ns.executor)
     if ns.compare is not None:
         _executor.check(ns.compare)
     names = _targets(ns.target)
     total = None if ns.minutes else ns.examples
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  disable=ns.json, transient=True) as progress:
-        tasks = {n: progress.add_task(n, total=total) for n in names}
-        reports = campaign(names, examples=ns.examples, minutes=ns.minutes, seed=ns.seed, corpus_dir=ns.corpus,
-                           database=ns.db or None, tick=lambda t: progress.advance(tasks[t]),
-                           runtime=None if ns.runtime == "any" else ns.runtime, executor=ns.executor,
-                           compare=ns.compare)
+    live: Dict[object, tuple] = {}          # share -> (target, examples, types, failures, deadline)
+
+    def left(deadline) -> str:
+        return "" if deadline is None else f"{max(0, int(deadline - time.time())) // 60}:" \
+                                           f"{max(0, int(deadline - time.time())) % 60:02d} left"
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[types]} types, {task.fields[failures]} failures {task.fields[left]}"),
+                  TimeElapsedColumn(), disable=ns.json or not sys.stdout.isatty(), transient=True) as progress:
+        # a target's clock starts when a worker starts it
+        tasks = {n: progress.add_task(n, total=total, types=0, failures=0, left="", start=False) for n in names}
+
+        def watch(share, target, examples, types, failures, deadline) -> None:
+            live[share] = (target, examples, set(types), failures, deadline)
+            progress.start_task(tasks[target])
+            mine = [v for v in live.values() if v[0] == target]
+            ends = [v[4] for v in mine if v[4] is not None]
+            progress.update(tasks[target], completed=sum(v[1] for v in mine),
+                            types=len(set().union(*(v[2] for v in mine))), failures=sum(v[3] for v in mine),
+                            left=left(max(ends)) if ends else "")
+        options = dict(examples=ns.examples, minutes=ns.minutes, seed=ns.seed, corpus_dir=ns.corpus,
+                       database=ns.db or None, runtime=None if ns.runtime == "any" else ns.runtime,
+                       executor=ns.executor, compare=ns.compare)
+        if ns.jobs == 1:                    # in this process
+            reports = campaign(names, **options, watch=lambda r, deadline: watch(
+                r.target, r.target, r.examples, r.relocations, len(r.failures), deadline))
+        else:
+            reports = parallel_campaign(names, ns.jobs, **options, watch=watch)
     failed = [r for r in reports if r.failures]
     if ns.json:
         print(json.dumps({"ok": not failed, "targets": [r.as_dict() for r in reports]}, indent=2))
@@ -906,7 +931,8 @@ def build_parser() -> argparse.ArgumentParser:
     fz = sub.add_parser("fuzz", help="placement-invariance campaign over the corpus, with coverage")
     fz.add_argument("--target", default="all")
     fz.add_argument("--examples", type=int, default=200, help="examples per target (default 200)")
-    fz.add_argument("--minutes", type=float, help="run for this long per target instead")
+    fz.add_argument("--minutes", type=float,
+                    help="run each target for this long instead (a target split over workers: each share)")
     fz.add_argument("--seed", type=int, help="make the campaign reproducible")
     fz.add_argument("--corpus", default="corpus", help="programs with stated results (default: corpus)")
     fz.add_argument("--db", default=".rig-fuzz", help="Hypothesis example database directory ('' for none)")
@@ -935,7 +961,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="--malformed: where inputs that break the rule are saved (default .rig-malformed; "
                          "'' for nowhere)")
     fz.add_argument("--jobs", type=int,
-                    help="--malformed: child processes checking inputs at once (default: the CPUs)")
+                    help="workers (default: the CPUs; 1: all in this process): each runs shares of the "
+                         "targets' examples, each share with its own seed, all sharing the --db; --malformed: "
+                         "child processes checking inputs at once")
     fz.add_argument("--json", action="store_true")
     fz.set_defaults(fn=cmd_fuzz)
     b = sub.add_parser("bench", help="what a trial costs, against the emulator's own floor")

@@ -8,7 +8,8 @@ output, each module at its own placement; or a random well-defined one from
 runs the program's calls there and checks them against those results and a
 packed reference placement.  Failing examples are saved in Hypothesis's example database and
 replayed first next time; per target the campaign counts which relocation
-types were applied, how often, and which never were.
+types were applied, how often, and which never were.  `parallel_campaign` runs
+it over several workers (`rig fuzz --jobs N`), merging their reports.
 """
 from __future__ import annotations
 
@@ -47,17 +48,33 @@ class TargetReport:
                 "relocations": dict(self.relocations), "stubs": self.stubs, "never_applied": self.never}
 
 
+_DISCOVERED: Dict[tuple, List[Program]] = {}
+
+
+def _discover(directory, whole: bool, runtime: Optional[str]) -> List[Program]:
+    """`discover`, read once per process while the corpus's files stay as they are
+    (every target, and every share a `--jobs` worker runs, reads the same corpus)."""
+    directory = Path(directory)
+    files = tuple(sorted((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in directory.rglob("*")
+                         if f.is_file()))
+    key = (str(directory.resolve()), whole, runtime, files)
+    if key not in _DISCOVERED:
+        if len(_DISCOVERED) > 16:
+            _DISCOVERED.clear()
+        _DISCOVERED[key] = discover(directory, recursive=True, whole=whole, runtime=runtime)
+    return _DISCOVERED[key]
+
+
 def corpus_programs(directory, target: str, runtime: Optional[str] = "host") -> List[Program]:
     """The corpus programs that state calls with results for `target` (and need `runtime`)."""
-    return [p for p in discover(Path(directory), recursive=True, runtime=runtime) if target in p.targets
+    return [p for p in _discover(directory, False, runtime) if target in p.targets
             and p.calls and all(c.expected is not None for c in p.calls)]
 
 
 def whole_programs(directory, target: str, runtime: Optional[str] = "host") -> List[Program]:
     """The corpus's whole programs (status and output stated) for `target` that
     need `runtime` ("host", "musl", or None for both)."""
-    return [p for p in discover(Path(directory), recursive=True, whole=True, runtime=runtime)
-            if target in p.targets]
+    return [p for p in _discover(directory, True, runtime) if target in p.targets]
 
 
 class Examples:
@@ -108,6 +125,11 @@ class Examples:
         if twin is not None:
             twin.close()
         jit.close()
+
+    def close(self) -> None:
+        """Close the Jits kept across examples."""
+        for jit in list(self.jits.values()):
+            self._discard(jit)
 
     def _probe(self, jit: Jit, source, name: str, reloc: str):
         key = (name, reloc, hash(source), id(jit))
@@ -199,8 +221,8 @@ class Examples:
 
 def _property(target: str, programs: Sequence[Program], report: TargetReport, tick: Callable[[], None],
               generated: bool = True, whole: Sequence[Program] = (), executor: str = "inprocess",
-              compare: Optional[str] = None):
-    examples = Examples(target, programs, report, tick, generated, whole, executor, compare)
+              compare: Optional[str] = None, examples: Optional[Examples] = None):
+    examples = examples or Examples(target, programs, report, tick, generated, whole, executor, compare)
 
     @given(data=st.data())
     def prop(data):
@@ -235,14 +257,19 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
              seed: Optional[int] = None, corpus_dir="corpus", database=".rig-fuzz",
              tick: Callable[[str], None] = lambda t: None, generated: bool = True,
              runtime: Optional[str] = "host", executor: str = "inprocess",
-             compare: Optional[str] = None) -> List[TargetReport]:
+             compare: Optional[str] = None,
+             watch: Optional[Callable[[TargetReport, Optional[float]], None]] = None,
+             keep: Optional[Dict[str, "Examples"]] = None) -> List[TargetReport]:
     """Run the properties for each target; one report per target.  `runtime`
     chooses the corpus's programs by the C runtime they need ("host", "musl"
     or None for all): musl's (the standard-C and C++ corpora) are whole
     programs run at drawn placements with libc kept loaded.  The examples run in
     `executor`; with `compare`, each is run there too and must give exactly the same
     values, output and errors (`--executor native --compare inprocess`: the emulator
-    checked against the CPU)."""
+    checked against the CPU).  `watch(report, deadline)` is called after each example
+    and after a failure (`deadline`: the target's end in `time.time()` with `minutes`)
+    for live progress.  With `keep` (a dict), each target's `Examples` (its Jits) is
+    kept there for the next campaign in this process instead of closed."""
     reports = []
     db = example_database(database or None)
     for name in target_names:
@@ -256,11 +283,28 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
                                    + (f" that need the {runtime} runtime" if runtime else ""))
             continue
         deadline = time.monotonic() + 60 * minutes if minutes else None
+        wall_deadline = time.time() + 60 * minutes if minutes else None
+
+        def ticked(name=name, report=report, wall_deadline=wall_deadline):
+            tick(name)
+            if watch is not None:
+                watch(report, wall_deadline)
         # a time budget runs in small batches so the deadline is checked often
         batch = 20 if minutes else (examples or 200)
+        # one Examples for all the batches: its Jits (and their probes) are kept
+        kept = keep.get(name) if keep is not None else None
+        if kept is None or (kept.executor, kept.compare, kept.generated) != (executor, compare, generated) \
+                or set(kept.by_name) != {str(p.path) for p in programs} \
+                or set(kept.whole) != {str(p.path) for p in whole}:
+            if kept is not None:
+                kept.close()
+            kept = Examples(name, programs, report, ticked, generated, whole, executor, compare)
+        kept.report, kept.tick = report, ticked
+        if keep is not None:
+            keep[name] = kept
         while True:
             # a fresh property per batch: Hypothesis refuses a second settings() on one function
-            prop = _property(name, programs, report, lambda: tick(name), generated, whole, executor, compare)
+            prop = _property(name, programs, report, ticked, generated, whole, executor, compare, kept)
             # no explain phase: it re-runs a failure dozens of times, each with an lld link for the report
             runner = settings(max_examples=batch, deadline=None, database=db, print_blob=True,
                               suppress_health_check=list(HealthCheck),
@@ -272,9 +316,258 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
                 runner()
             except Exception as e:          # a mismatch, or several (an ExceptionGroup), or a crash
                 report.failures.extend(_failures(e))
+                if watch is not None:
+                    watch(report, wall_deadline)
                 break
             if deadline is None or time.monotonic() >= deadline:
                 break
+        if keep is None:
+            kept.close()
         applied = set(report.relocations)
         report.never = sorted(h.name for h in target.relocations.values() if h.name not in applied)
     return reports
+
+
+# --- `rig fuzz --jobs N`: the campaign over worker processes ----------------------------------------
+
+
+@dataclass
+class Share:
+    """A share of one target's campaign, run by one worker: `examples` of them (or
+    `minutes` of them) with its own Hypothesis `seed` (None: a random one)."""
+
+    index: int
+    target: str
+    part: int                   # which share of the target (0 when the target is not split)
+    examples: Optional[int]
+    seed: Optional[int]
+
+
+def _split(count: int, n: int) -> List[int]:
+    return [count // n + (1 if k < count % n else 0) for k in range(n)]
+
+
+def shares(target_names: Sequence[str], jobs: int, examples: Optional[int], seed: Optional[int],
+           minutes: Optional[float] = None) -> List[Share]:
+    """The work of `jobs` workers: each target's examples split into shares, share k
+    with seed + k (`--jobs 1`: one share with `seed`, today's campaign).  With
+    `examples`, 2 x `jobs` shares a target (small enough to even out the workers' ends);
+    with `minutes`, `jobs` shares a target, each running that long."""
+    per = 1 if jobs == 1 else jobs if minutes or examples is None else 2 * jobs
+    out: List[Share] = []
+    for name in target_names:
+        counts = [None] * per if minutes or examples is None else [c for c in _split(examples, per) if c] or [0]
+        for part, count in enumerate(counts):
+            out.append(Share(len(out), name, part, count, None if seed is None else seed + part))
+    return out
+
+
+def _worker(number: int, tasks, messages, options: dict, setup) -> None:
+    """One worker process: run the shares the parent sends on `tasks` until a None,
+    reporting progress, each share's report, or its error through `messages`.  The
+    worker keeps each target's Jits from share to share (the parent sends it more of
+    the same target while there are any)."""
+    import os
+    import traceback
+    if setup is not None:
+        setup(number)
+    keep: Dict[str, Examples] = {}
+    while True:
+        share = tasks.get()
+        if share is None:
+            break
+        messages.put(("start", number, share.index, os.getpid()))
+        last = [0.0]
+
+        def watch(report: TargetReport, deadline: Optional[float], share=share) -> None:
+            now = time.monotonic()
+            if now - last[0] >= 0.2 or report.failures:      # a few messages a second are enough
+                last[0] = now
+                messages.put(("tick", number, share.index, report.examples, sorted(report.relocations),
+                              len(report.failures), deadline))
+        try:
+            report = campaign([share.target], examples=share.examples, seed=share.seed, watch=watch, keep=keep,
+                              **options)[0]
+            if report.failures and share.target in keep:    # start the target afresh after a failure
+                keep.pop(share.target).close()
+            messages.put(("done", number, share.index, report))
+        except BaseException:   # noqa: BLE001 - a bug of the campaign itself: the parent reports it
+            keep.pop(share.target, None)
+            messages.put(("error", number, share.index, traceback.format_exc()))
+    for examples in keep.values():
+        examples.close()
+    messages.put(("exit", number, None))
+
+
+def _next(remaining: List[Share], current: Optional[str], busy: Sequence[str]) -> Optional[Share]:
+    """The share for a worker last on target `current`, while others are on `busy`:
+    more of its own target, else a target nobody is on, else the one with most left."""
+    if not remaining:
+        return None
+    same = [s for s in remaining if s.target == current]
+    if same:
+        return same[0]
+    left = Counter(s.target for s in remaining)
+    target = max(left, key=lambda t: (t not in busy, left[t], -min(s.index for s in remaining if s.target == t)))
+    return next(s for s in remaining if s.target == target)
+
+
+def parallel_campaign(target_names: Sequence[str], jobs: int, *, examples: Optional[int] = 200,
+                      minutes: Optional[float] = None, seed: Optional[int] = None, corpus_dir="corpus",
+                      database=".rig-fuzz", generated: bool = True, runtime: Optional[str] = "host",
+                      executor: str = "inprocess", compare: Optional[str] = None,
+                      watch: Optional[Callable[..., None]] = None, setup: Optional[Callable[[int], None]] = None,
+                      ) -> List[TargetReport]:
+    """`campaign` over `jobs` worker processes ("spawn": the rig holds threads and
+    Unicorn, so nothing is forked), one report per target merged from its shares.
+    The workers share one example database, so `database` is a directory or a
+    ``redis://`` URL (not an in-memory database).  `watch(share, target, examples,
+    types, failures, deadline)` is called in this process as workers report
+    (`share` an index, `types` the relocation types applied so far).  `setup(k)`, a
+    picklable function, runs first in worker k (tests inject bugs with it).  A
+    worker that dies is a failure of the target it was running, naming it."""
+    import multiprocessing
+    import queue as _queue
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    if database is not None and not isinstance(database, (str, Path)):
+        raise ValueError("workers share the example database by its directory or redis:// URL, "
+                         f"not a {type(database).__name__}")
+    for name in target_names:
+        _targets.get(name)                  # an unknown name fails now, not in a worker
+    work = shares(target_names, jobs, examples, seed, minutes)
+    by_index = {s.index: s for s in work}
+    ctx = multiprocessing.get_context("spawn")
+    messages = ctx.Queue()
+    options = dict(minutes=minutes, corpus_dir=str(corpus_dir), database=str(database) if database else None,
+                   generated=generated, runtime=runtime, executor=executor, compare=compare)
+    workers = min(jobs, len(work))
+    remaining = list(work)
+    # worker 0 is a thread of this process (already started, rig imported: a process
+    # fewer to start), unless a `setup` is to run in it or the code runs elsewhere
+    local = setup is None and executor == "inprocess" and compare in (None, "inprocess") and workers > 1
+    queues = [_queue.Queue() if local and k == 0 else ctx.Queue() for k in range(workers)]
+    procs = {k: ctx.Process(target=_worker, args=(k, queues[k], messages, options, setup),
+                            name=f"rig-fuzz-{k}", daemon=True) for k in range(1 if local else 0, workers)}
+    thread = None
+    if local:
+        import threading
+        thread = threading.Thread(target=_worker, args=(0, queues[0], messages, options, None),
+                                  name="rig-fuzz-0", daemon=True)
+    results: Dict[int, TargetReport] = {}
+    assigned: Dict[int, Share] = {}         # worker -> the share sent to it
+    current: Dict[int, str] = {}            # worker -> its last target
+    exited = set()
+    pids = {}
+
+    def send(k: int) -> None:
+        share = _next(remaining, current.get(k), [s.target for j, s in assigned.items() if j != k])
+        if share is None:
+            assigned.pop(k, None)
+            queues[k].put(None)
+            return
+        remaining.remove(share)
+        assigned[k], current[k] = share, share.target
+        queues[k].put(share)
+
+    def died(k: int, why: str) -> None:
+        exited.add(k)
+        s = assigned.pop(k, None)
+        if s is not None:
+            results[s.index] = TargetReport(s.target, failures=[
+                f"worker {k} (pid {pids.get(k, procs[k].pid if k in procs else '?')}) {why} while running {s.target} "
+                f"(share {s.part}, seed {s.seed})"])
+
+    def handle(msg) -> None:
+        kind, k, index = msg[:3]
+        if kind == "start":
+            pids[k] = msg[3]
+            if watch is not None:
+                s = by_index[index]
+                watch(index, s.target, 0, [], 0, time.time() + 60 * minutes if minutes else None)
+        elif kind == "tick":
+            if watch is not None:
+                watch(index, by_index[index].target, *msg[3:])
+        elif kind in ("done", "error"):
+            assigned.pop(k, None)
+            s = by_index[index]
+            if kind == "done":
+                results[index] = msg[3]
+            else:
+                results[index] = TargetReport(s.target, failures=[
+                    f"worker {k} failed running {s.target} (share {s.part}, seed {s.seed}):\n{msg[3]}"])
+            if watch is not None:
+                r = results[index]
+                watch(index, s.target, r.examples, sorted(r.relocations), len(r.failures), None)
+            send(k)
+        elif kind == "exit":
+            exited.add(k)
+
+    try:
+        for k, p in procs.items():
+            p.start()
+            send(k)
+        if thread is not None:
+            thread.start()
+            send(0)
+        while len(results) < len(work):
+            try:
+                handle(messages.get(timeout=0.2))
+                continue
+            except _queue.Empty:
+                pass
+            for k, p in procs.items():
+                if k in exited or p.exitcode is None:
+                    continue
+                try:                        # what it said before it ended
+                    while True:
+                        handle(messages.get(timeout=0.1))
+                except _queue.Empty:
+                    pass
+                if k not in exited:
+                    code = p.exitcode
+                    died(k, f"died (exit status {code})" if code >= 0 else f"was killed by signal {-code}")
+            if thread is not None and not thread.is_alive() and 0 not in exited:
+                died(0, "ended")          # cannot happen: the worker catches what a share raises
+            if len(exited) == workers:
+                for s in work:              # nobody left to take them
+                    if s.index not in results:
+                        results[s.index] = TargetReport(s.target, failures=[
+                            f"{s.target} (share {s.part}) was not run: every worker had ended"])
+    finally:
+        if thread is not None and thread.is_alive():
+            queues[0].put(None)             # (interrupted) this process's worker ends after its share
+            thread.join()                   # not at interpreter exit, with Jits open
+        for p in procs.values():
+            if p.pid is None:               # never started
+                continue
+            p.join(timeout=5)
+            if p.is_alive():
+                p.kill()
+                p.join()
+    return merge(target_names, work, results)
+
+
+def merge(target_names: Sequence[str], work: Sequence[Share], results: Dict[int, TargetReport]
+          ) -> List[TargetReport]:
+    """One report per target from its shares' reports: examples, relocations and
+    stubs summed, failures in share order, never-applied recomputed from the sum."""
+    merged = []
+    for name in target_names:
+        report = TargetReport(name)
+        parts = [s for s in work if s.target == name]
+        for s in parts:
+            r = results[s.index]
+            report.examples += r.examples
+            report.relocations.update(r.relocations)
+            report.stubs += r.stubs
+            for f in r.failures:
+                if any(seen.endswith(f) for seen in report.failures):
+                    continue                # the same failure in another share (no corpus, say)
+                if len(parts) > 1 and not f.startswith("worker "):
+                    f = f"share {s.part} (seed {s.seed}): {f}"
+                report.failures.append(f)
+        applied = set(report.relocations)
+        report.never = sorted(h.name for h in _targets.get(name).relocations.values() if h.name not in applied)
+        merged.append(report)
+    return merged

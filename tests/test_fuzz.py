@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 def test_fuzz_all_targets_json(capsys, tmp_path):
     assert main(["fuzz", "--target", "all", "--examples", "30", "--seed", "1", "--corpus", str(CORPUS),
-                 "--db", str(tmp_path / "db"), "--json"]) == 0
+                 "--db", str(tmp_path / "db"), "--json", "--jobs", "2"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["ok"]
     by_target = {t["target"]: t for t in report["targets"]}
@@ -41,7 +42,8 @@ def test_fuzz_minutes_runs_batches_until_the_deadline(capsys, tmp_path):
 
 
 def test_fuzz_prints_the_coverage_table(capsys, tmp_path):
-    assert main(["fuzz", "--target", "thumb", "--examples", "10", "--corpus", str(CORPUS), "--db", ""]) == 0
+    assert main(["fuzz", "--target", "thumb", "--examples", "10", "--corpus", str(CORPUS), "--db", "",
+                 "--jobs", "1"]) == 0
     out = capsys.readouterr().out
     assert "relocation types applied" in out and "never applied" in out and "thumb" in out
 
@@ -72,6 +74,58 @@ def test_redis_database_is_usable(tmp_path):
     db = RedisExampleDatabase(fakeredis.FakeRedis())
     reports = fuzz.campaign(["x86_64"], examples=10, corpus_dir=CORPUS, database=db)
     assert not reports[0].failures and reports[0].examples >= 5
+
+
+def test_jobs_2_runs_two_workers_with_their_own_seeds_and_merges(tmp_path):
+    """One target over two workers: four shares, seeds 5 to 8, two processes; the
+    merged report's examples and relocation types are the shares' sums."""
+    from functools import partial
+    from tests import fuzz_workers
+    last = {}
+    reports = fuzz.parallel_campaign(["aarch64"], 2, examples=16, seed=5, corpus_dir=CORPUS,
+                                     database=str(tmp_path / "db"), watch=lambda *a: last.__setitem__(a[0], a),
+                                     setup=partial(fuzz_workers.note_pid, str(tmp_path)))
+    assert [(s.part, s.examples, s.seed) for s in fuzz.shares(["aarch64"], 2, 16, 5)] == [
+        (0, 4, 5), (1, 4, 6), (2, 4, 7), (3, 4, 8)]
+    pids = {(tmp_path / f"worker-{k}").read_text() for k in (0, 1)}
+    assert len(pids) == 2 and str(os.getpid()) not in pids
+    (r,) = reports
+    assert not r.failures and set(last) == {0, 1, 2, 3}
+    assert all(last[k][2] > 0 for k in last)
+    assert r.examples == sum(last[k][2] for k in last)
+    assert set(r.relocations) == set().union(*(last[k][3] for k in last))
+    applied = set(r.relocations)
+    assert r.never and not applied & set(r.never)
+
+
+def test_a_failure_in_a_worker_is_reported_and_saved_in_the_shared_database(tmp_path):
+    """With AArch64's ADRP row broken in the workers, the worker on aarch64 fails (the
+    one on x86_64 does not); the parent reports it, and the failing example is in the
+    shared directory database: a campaign here with the same bug replays it at once."""
+    from rig.mutants import swap_row
+    from tests import fuzz_workers
+    db = tmp_path / "db"
+    # no seed: Hypothesis neither reads nor writes the database of a test run with @seed
+    reports = fuzz.parallel_campaign(["x86_64", "aarch64"], 2, examples=50, corpus_dir=CORPUS,
+                                     database=str(db), setup=fuzz_workers.break_aarch64_adrp)
+    by = {r.target: r for r in reports}
+    assert not by["x86_64"].failures and by["aarch64"].failures
+    assert any(m in by["aarch64"].failures[0]
+               for m in ("does not give the stated results", "behaves differently", "failed at"))
+    assert any(p.is_file() for p in db.rglob("*"))
+    with swap_row("aarch64", "R_AARCH64_ADR_PREL_PG_HI21", prepare=lambda v: v + 0x1000):
+        again = fuzz.campaign(["aarch64"], examples=1, corpus_dir=CORPUS, database=str(db))
+    assert again[0].failures            # replayed from the workers' database within one example
+
+
+def test_a_worker_that_dies_is_a_failure_naming_it(tmp_path):
+    from tests import fuzz_workers
+    reports = fuzz.parallel_campaign(["x86_64", "aarch64"], 2, examples=5, seed=1, corpus_dir=CORPUS,
+                                     database=None, setup=fuzz_workers.die_in_worker_1)
+    by = {r.target: r for r in reports}
+    assert not by["x86_64"].failures and by["x86_64"].examples >= 3
+    (msg,) = by["aarch64"].failures
+    assert msg.startswith("worker 1 (pid ") and "died (exit status 3) while running aarch64" in msg
 
 
 EXAMPLES = {}
