@@ -127,6 +127,26 @@ class _MachineUc:
         self.machine.map(start, size, "".join(c for c, b in _PROT.items() if bits & b))
 
 
+def _pieces(runs: Sequence[tuple], contents: Sequence[tuple]) -> List[tuple]:
+    """(run index, offset in the run, bytes) for each item's bytes, split where an item spans
+    several runs (a section that starts on a page it shares with an item of other permissions
+    runs on into its own pages); bytes outside every run are an `EmulationFault`."""
+    starts = [r[0] for r in runs]
+    held = []
+    for address, data in contents:
+        done = 0
+        while done < len(data):
+            at = address + done
+            i = bisect.bisect_right(starts, at) - 1
+            if i < 0 or at >= starts[i] + runs[i][1]:
+                raise EmulationFault(f"write of {len(data)} bytes at {address:#x}: memory not mapped "
+                                     f"at {at:#x}", kind="unmapped", address=at)
+            n = min(len(data) - done, starts[i] + runs[i][1] - at)
+            held.append((i, at - starts[i], data[done:done + n] if n < len(data) else data))
+            done += n
+    return held
+
+
 def fault(message: str, *, kind: str, signal: int = SIGSEGV, **fields) -> EmulationFault:
     """An `EmulationFault` that carries `signal`, the Linux signal the fault kills a process with
     (`rig.program` turns it into the exit status 128 + signal)."""
@@ -366,23 +386,9 @@ class Process:
         has been translated from those pages yet, so no stale code can survive,
         and it saves a `mem_write` (~6 us) per section.
         """
-        starts = [r[0] for r in runs]
+        held = _pieces(runs, contents)
         if self.executor_mode:
-            return self._map_runs_machine(runs, contents, starts)
-        held = []
-        for address, data in contents:
-            # An item may span several runs: a section that starts on a page it
-            # shares with an item of other permissions runs on into its own pages.
-            done = 0
-            while done < len(data):
-                at = address + done
-                i = bisect.bisect_right(starts, at) - 1
-                if i < 0 or at >= starts[i] + runs[i][1]:
-                    raise EmulationFault(f"write of {len(data)} bytes at {address:#x}: memory not mapped "
-                                         f"at {at:#x}", kind="unmapped", address=at)
-                n = min(len(data) - done, starts[i] + runs[i][1] - at)
-                held.append((i, at - starts[i], data[done:done + n] if n < len(data) else data))
-                done += n
+            return self._map_runs_machine(runs, held)
         buffers = []
         try:
             for start, size, perms in runs:
@@ -401,24 +407,15 @@ class Process:
         for i, offset, data in held:
             buffers[i][offset:offset + len(data)] = data
 
-    def _map_runs_machine(self, runs: Sequence[tuple], contents: Sequence[tuple], starts: List[int]) -> None:
+    def _map_runs_machine(self, runs: Sequence[tuple], held: List[tuple]) -> None:
         """`map_runs` in executor mode: each run mapped with its contents (up to the last byte
         any item puts in it) in the same operation."""
         images = [bytearray() for _ in runs]
-        for address, data in contents:
-            done = 0
-            while done < len(data):
-                at = address + done
-                i = bisect.bisect_right(starts, at) - 1
-                if i < 0 or at >= starts[i] + runs[i][1]:
-                    raise EmulationFault(f"write of {len(data)} bytes at {address:#x}: memory not mapped "
-                                         f"at {at:#x}", kind="unmapped", address=at)
-                n = min(len(data) - done, starts[i] + runs[i][1] - at)
-                off, image = at - starts[i], images[i]
-                if len(image) < off + n:
-                    image.extend(bytes(off + n - len(image)))
-                image[off:off + n] = data[done:done + n]
-                done += n
+        for i, off, data in held:
+            image = images[i]
+            if len(image) < off + len(data):
+                image.extend(bytes(off + len(data) - len(image)))
+            image[off:off + len(data)] = data
         for (start, size, perms), image in zip(runs, images):
             self.machine.map(start, size, perms, bytes(image) if image else None)
         self.machine.send()         # the executor maps them while the rig goes on
