@@ -262,6 +262,85 @@ class TlsAbi:
     tlsdesc_resolver: bytes = b""
 
 
+class SiteValues:
+    """The numbers a `SiteRecipe`'s formulas read, taken from where the linked
+    module's symbols and sections landed (never from the linker's trace): S the
+    address of `target` (no Thumb bit), T its Thumb bit, P the place (the
+    label `site` plus the recipe's `field_offset`), A the addend, and each drawn
+    parameter by name (``v.p["X"]``)."""
+
+    __slots__ = ("S", "T", "P", "A", "p")
+
+    def __init__(self, S: int, T: int, P: int, A: int, params: Mapping[str, int]):
+        self.S, self.T, self.P, self.A, self.p = S, T, P, A, dict(params)
+
+    def __repr__(self) -> str:
+        extra = "".join(f", {k}={v:#x}" for k, v in self.p.items() if k != "A")
+        return f"S={self.S:#x}, T={self.T}, P={self.P:#x}, A={self.A:#x}{extra}"
+
+
+def page(x: int) -> int:
+    """Page(x) of the AArch64 psABI: x with its low 12 bits cleared."""
+    return x & ~0xFFF
+
+
+@dataclass(frozen=True)
+class SiteRecipe:
+    """One relocation type made observable by running code (issue 14's
+    type-directed generator draws these: `rig.strategies.relocation_sites`).
+
+    `asm` is an assembly file for the target (ziglang's clang assembles it),
+    with ``{NAME}`` placeholders filled from `params` (a drawn choice each;
+    ``{A}`` is the addend by convention).  It must define:
+
+    * ``probe``: a global function taking no arguments, whose result
+      (`signature`, default ``i64()``) depends on the relocated field;
+    * ``site``: a label at the relocated place (P = site + `field_offset`),
+      in a section named ``.rig.site``;
+    * ``target``: the global symbol the site's relocation names, in a section
+      named ``.rig.target`` (the generator moves that section to aim the
+      field's value), unless the recipe sets `movable` False (an absolute
+      symbol, a TLS variable).
+
+    `expect(v)` is what the probe returns (or, with `observe` "word", what the
+    `size` bytes at P hold after linking), written by hand from the psABI,
+    compared on the low `size` bytes.  `value(v)` is the field's value by the
+    psABI formula and `lo`/`hi`/`align` its range by the psABI: a value
+    outside must be a `RelocationOverflow` (or, for a `branch`, go through a
+    stub and still land).  No `value`: the recipe has no range to check (a
+    GOT or TLS route, an _NC half, NONE).  These numbers are the oracle, so
+    they are written from the spec, never read from the target's table.
+    """
+
+    row: str
+    asm: str
+    expect: Callable[["SiteValues"], int]
+    value: Optional[Callable[["SiteValues"], int]] = None
+    lo: Optional[int] = None
+    hi: Optional[int] = None
+    align: int = 1
+    params: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    observe: str = "return"           #: "return": the probe's result; "word": the field's bytes after linking
+    size: int = 8                     #: bytes of the result (or word) compared
+    signature: str = "i64()"
+    field_offset: int = 0             #: P - address of `site`
+    branch: bool = False              #: out of reach goes through a stub and must still land
+    movable: bool = True              #: the generator may move `.rig.target` to aim the value
+    name: str = ""                    #: tells several recipes of one row apart
+    reloc: str = "static"             #: the relocation model the runtime sees (PIC adds a GOT)
+
+    @property
+    def label(self) -> str:
+        """The row and, when a row has several recipes, which one."""
+        return f"{self.row}[{self.name}]" if self.name else self.row
+
+    def fits(self, value: int) -> bool:
+        """Whether `value` is in the psABI range this recipe states (True without one)."""
+        if self.lo is None:
+            return True
+        return self.lo <= value <= self.hi and value % self.align == 0
+
+
 _MAPPING_SYMBOL = re.compile(r"\$[atdx](\..*)?")
 
 
@@ -328,6 +407,17 @@ class Target:
     #: mapping symbol -> the instruction set the code after it is in ("$t" -> "thumb"); one not
     #: listed ($d) marks data.  Empty: all code is in `default_state`.
     mapping_states: Mapping[str, str] = field(default_factory=dict)
+    #: "module:attribute" of this target's `SiteRecipe`s (a sequence), imported on first
+    #: use by `site_recipes`: the type-directed generator's snippets, one or more per row
+    sites: str = ""
+
+    def site_recipes(self) -> Sequence["SiteRecipe"]:
+        """This target's `SiteRecipe`s (empty when it has none)."""
+        if not self.sites:
+            return ()
+        import importlib
+        module, attr = self.sites.split(":")
+        return getattr(importlib.import_module(module), attr)
 
     def is_mapping_symbol(self, name: str) -> bool:
         """Whether `name` is a mapping symbol (never shown as the place of an address)."""

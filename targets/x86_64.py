@@ -128,4 +128,5 @@ TARGET = Target(
     syscalls=SYSCALLS,
     tls=TLS,
     traps=TRAPS,
+    sites="targets.x86_64_sites:RECIPES",
 )
