@@ -45,7 +45,7 @@ from typing import Iterator, List, Mapping, Union
 import targets as _targets
 from targets.base import Field, Howto
 
-__all__ = ["swap_row", "mutate", "unchecked", "UncheckedField", "find_row"]
+__all__ = ["swap_row", "mutate", "unchecked", "UncheckedField", "find_row", "Bug", "BUG_KINDS"]
 
 _HOWTO_KEYS = frozenset(f.name for f in dataclasses.fields(Howto)) - {"name", "type"}
 _FIELD_KEYS = frozenset(f.name for f in dataclasses.fields(Field)) - {"name"}
@@ -134,3 +134,28 @@ def swap_row(target: str, reloc: Union[str, int], **changes) -> Iterator[Howto]:
         for x in holders:
             if x.relocations is new_table:
                 object.__setattr__(x, "relocations", old_table)
+
+
+#: The kinds of relocation bug a kill matrix covers (issue 14).
+BUG_KINDS = ("encoder", "pc-bias", "addend", "range", "got", "stub", "thumb-bit", "page", "scale", "expr")
+
+
+@dataclasses.dataclass(frozen=True)
+class Bug:
+    """One injected relocation bug: `swap_row(target, row, **changes)`.  `kind` is
+    one of `BUG_KINDS`; `name` is short and unique in its matrix."""
+
+    name: str
+    kind: str
+    target: str
+    row: str
+    changes: Mapping[str, object]
+    doc: str = ""
+
+    def __post_init__(self):
+        if self.kind not in BUG_KINDS:
+            raise ValueError(f"bug {self.name}: kind {self.kind!r} is not one of {', '.join(BUG_KINDS)}")
+
+    def inject(self):
+        """The context manager that installs the bug (`swap_row`)."""
+        return swap_row(self.target, self.row, **self.changes)

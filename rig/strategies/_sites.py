@@ -319,3 +319,70 @@ def relocation_sites(target: str, rows: Optional[Sequence[str]] = None):
     if not recipes:
         raise LookupError(f"target {target} has no site recipes" + (f" for {', '.join(rows)}" if rows else ""))
     return st.sampled_from(recipes).flatmap(c.cases)
+
+
+@dataclass
+class SweepReport:
+    """One sweep over a target's recipes: per relocation type, the sites the
+    generator's examples applied and the distinct values written there."""
+
+    target: str
+    examples: int = 0
+    failures: List[str] = field(default_factory=list)
+    sites: Dict[str, int] = field(default_factory=dict)            #: type -> sites applied
+    values: Dict[str, set] = field(default_factory=dict)           #: type -> distinct values
+    overflows: Dict[str, int] = field(default_factory=dict)        #: recipe -> RelocationOverflows seen (expected)
+    stubs: int = 0
+    recipes: int = 0
+
+    def record(self, recipe: SiteRecipe, result: SiteResult) -> None:
+        """Count one passed example."""
+        self.examples += 1
+        if result.overflow:
+            self.overflows[recipe.label] = self.overflows.get(recipe.label, 0) + 1
+        self.stubs += result.stub
+        for name, value in result.records:
+            self.sites[name] = self.sites.get(name, 0) + 1
+            self.values.setdefault(name, set()).add(value)
+
+
+def sweep(target: str, *, per_recipe: int = 5, seed: Optional[int] = None, database=None,
+          executor: str = "inprocess", part: Tuple[int, int] = (0, 1), tick=lambda: None,
+          report: Optional[SweepReport] = None, failfast: bool = False) -> SweepReport:
+    """Every recipe of `target` (or share ``part = (k, n)``: recipes k, k+n, ...),
+    `per_recipe` Hypothesis examples each; a failing recipe is a failure
+    message, and the sweep goes on to the next recipe (with `failfast`, it ends there)."""
+    from hypothesis import HealthCheck, Phase, given, seed as hyp_seed, settings
+    c = checker(target, executor)
+    report = report or SweepReport(c.target)
+    k, n = part
+    for index, recipe in enumerate(c.recipes):
+        if index % n != k:
+            continue
+        report.recipes += 1
+
+        @given(case=c.cases(recipe))
+        def prop(case, recipe=recipe):
+            try:
+                result = c.check(case)
+            except PlacementError:
+                return                      # a drawn layout that cannot be: not a finding
+            report.record(recipe, result)
+            tick()
+        prop.hypothesis.inner_test._hypothesis_internal_add_digest = \
+            f"rig-sites-{c.target}-{recipe.label}-{index}".encode()
+        runner = settings(max_examples=per_recipe, deadline=None, database=database, print_blob=True,
+                          suppress_health_check=list(HealthCheck),
+                          phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink])(prop)
+        if seed is not None:
+            runner = hyp_seed(seed * 1000 + index)(runner)
+        try:
+            runner()
+        except Exception as e:              # a SiteMismatch (or several) or a crash of the example
+            subs = getattr(e, "exceptions", None) or [e]
+            for sub in subs:
+                report.failures.append(str(sub) if isinstance(sub, AssertionError)
+                                       else f"{recipe.label} on {c.target}: {type(sub).__name__}: {sub}")
+            if failfast:
+                break
+    return report
