@@ -346,13 +346,27 @@ class SweepReport:
             self.values.setdefault(name, set()).add(value)
 
 
+def _site_property(c: SiteChecker, recipe: SiteRecipe, report: SweepReport, tick):
+    from hypothesis import given
+
+    @given(case=c.cases(recipe))
+    def prop(case):
+        try:
+            result = c.check(case)
+        except PlacementError:
+            return                          # a drawn layout that cannot be: not a finding
+        report.record(recipe, result)
+        tick()
+    return prop
+
+
 def sweep(target: str, *, per_recipe: int = 5, seed: Optional[int] = None, database=None,
           executor: str = "inprocess", part: Tuple[int, int] = (0, 1), tick=lambda: None,
           report: Optional[SweepReport] = None, failfast: bool = False) -> SweepReport:
     """Every recipe of `target` (or share ``part = (k, n)``: recipes k, k+n, ...),
     `per_recipe` Hypothesis examples each; a failing recipe is a failure
     message, and the sweep goes on to the next recipe (with `failfast`, it ends there)."""
-    from hypothesis import HealthCheck, Phase, given, seed as hyp_seed, settings
+    from hypothesis import HealthCheck, Phase, seed as hyp_seed, settings
     c = checker(target, executor)
     report = report or SweepReport(c.target)
     k, n = part
@@ -361,14 +375,7 @@ def sweep(target: str, *, per_recipe: int = 5, seed: Optional[int] = None, datab
             continue
         report.recipes += 1
 
-        @given(case=c.cases(recipe))
-        def prop(case, recipe=recipe):
-            try:
-                result = c.check(case)
-            except PlacementError:
-                return                      # a drawn layout that cannot be: not a finding
-            report.record(recipe, result)
-            tick()
+        prop = _site_property(c, recipe, report, tick)
         prop.hypothesis.inner_test._hypothesis_internal_add_digest = \
             f"rig-sites-{c.target}-{recipe.label}-{index}".encode()
         runner = settings(max_examples=per_recipe, deadline=None, database=database, print_blob=True,
