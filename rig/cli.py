@@ -454,7 +454,7 @@ def cmd_fuzz(ns) -> int:
                             left=left(max(ends)) if ends else "")
         options = dict(examples=ns.examples, minutes=ns.minutes, seed=ns.seed, corpus_dir=ns.corpus,
                        database=ns.db or None, runtime=None if ns.runtime == "any" else ns.runtime,
-                       executor=ns.executor, compare=ns.compare)
+                       executor=ns.executor, compare=ns.compare, site_examples=ns.site_examples)
         if ns.jobs == 1:                    # in this process
             reports = campaign(names, **options, watch=lambda r, deadline: watch(
                 r.target, r.target, r.examples, r.relocations, len(r.failures), deadline))
@@ -936,6 +936,10 @@ def build_parser() -> argparse.ArgumentParser:
     fz.add_argument("--seed", type=int, help="make the campaign reproducible")
     fz.add_argument("--corpus", default="corpus", help="programs with stated results (default: corpus)")
     fz.add_argument("--db", default=".rig-fuzz", help="Hypothesis example database directory ('' for none)")
+    fz.add_argument("--site-examples", type=int, default=5, metavar="N",
+                    help="examples of each site recipe of the type-directed generator, run first for each target "
+                         "so every row of its table is applied at values aimed across its field (default 5; 0: "
+                         "none). --json reports, per type, the sites applied and the distinct values written")
     fz.add_argument("--runtime", choices=("host", "musl", "any"), default="host",
                     help="the corpus programs to draw, by the C runtime they need (default host; musl: the "
                          "standard-C and C++ corpora, whole programs with libc kept loaded)")

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from hypothesis import HealthCheck, Phase, given, seed as hyp_seed, settings, strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase, ExampleDatabase
@@ -41,11 +41,37 @@ class TargetReport:
     relocations: Counter = field(default_factory=Counter)
     stubs: int = 0
     never: List[str] = field(default_factory=list)
+    #: the type-directed generator's share: type -> sites its examples applied, and the
+    #: distinct values written there; recipes run; RelocationOverflows it expected and got
+    sites: Counter = field(default_factory=Counter)
+    values: Dict[str, set] = field(default_factory=dict)
+    recipes: int = 0
+    overflows: int = 0
+
+    def add_sweep(self, sweep) -> None:
+        """Count a `rig.strategies.sweep` of this target into the report."""
+        self.examples += sweep.examples
+        self.failures.extend(sweep.failures)
+        self.relocations.update(sweep.sites)
+        self.sites.update(sweep.sites)
+        for name, seen in sweep.values.items():
+            self.values.setdefault(name, set()).update(seen)
+        self.stubs += sweep.stubs
+        self.recipes += sweep.recipes
+        self.overflows += sum(sweep.overflows.values())
+
+    def types(self) -> Dict[str, dict]:
+        """Per relocation type of the target's table: sites applied in all, sites the
+        generator applied and the distinct values it wrote there."""
+        names = sorted({h.name for h in _targets.get(self.target).relocations.values()} | set(self.relocations))
+        return {n: {"applied": self.relocations.get(n, 0), "generator_sites": self.sites.get(n, 0),
+                    "distinct_values": len(self.values.get(n, ()))} for n in names}
 
     def as_dict(self) -> dict:
         """Plain data for JSON."""
         return {"target": self.target, "examples": self.examples, "failures": self.failures,
-                "relocations": dict(self.relocations), "stubs": self.stubs, "never_applied": self.never}
+                "relocations": dict(self.relocations), "stubs": self.stubs, "never_applied": self.never,
+                "site_recipes": self.recipes, "expected_overflows": self.overflows, "types": self.types()}
 
 
 _DISCOVERED: Dict[tuple, List[Program]] = {}
@@ -259,7 +285,8 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
              runtime: Optional[str] = "host", executor: str = "inprocess",
              compare: Optional[str] = None,
              watch: Optional[Callable[[TargetReport, Optional[float]], None]] = None,
-             keep: Optional[Dict[str, "Examples"]] = None) -> List[TargetReport]:
+             keep: Optional[Dict[str, "Examples"]] = None, site_examples: int = 5,
+             site_part: Tuple[int, int] = (0, 1)) -> List[TargetReport]:
     """Run the properties for each target; one report per target.  `runtime`
     chooses the corpus's programs by the C runtime they need ("host", "musl"
     or None for all): musl's (the standard-C and C++ corpora) are whole
@@ -269,13 +296,29 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
     checked against the CPU).  `watch(report, deadline)` is called after each example
     and after a failure (`deadline`: the target's end in `time.time()` with `minutes`)
     for live progress.  With `keep` (a dict), each target's `Examples` (its Jits) is
-    kept there for the next campaign in this process instead of closed."""
+    kept there for the next campaign in this process instead of closed.
+
+    Each target starts with the type-directed generator (`rig.strategies.sweep`):
+    `site_examples` examples of every `SiteRecipe` of the target (share
+    ``site_part = (k, n)``: recipes k, k+n, ...), so every row of its table is
+    applied in every campaign, at values aimed across its field.  A target whose
+    sweep fails stops there, as after any failure."""
     reports = []
     db = example_database(database or None)
     for name in target_names:
         target = _targets.get(name)
         report = TargetReport(name)
         reports.append(report)
+        if site_examples:
+            from .strategies import sweep
+            report.add_sweep(sweep(name, per_recipe=site_examples, seed=seed, database=db, executor=executor,
+                                   part=site_part, tick=lambda name=name: tick(name)))
+            if watch is not None:
+                watch(report, None)
+            if report.failures:
+                applied = set(report.relocations)
+                report.never = sorted(h.name for h in target.relocations.values() if h.name not in applied)
+                continue
         programs = corpus_programs(corpus_dir, name, runtime)
         whole = whole_programs(corpus_dir, name, runtime)
         if not programs and not whole:
@@ -341,6 +384,7 @@ class Share:
     part: int                   # which share of the target (0 when the target is not split)
     examples: Optional[int]
     seed: Optional[int]
+    parts: int = 1              # how many shares the target has (each runs part of the site sweep)
 
 
 def _split(count: int, n: int) -> List[int]:
@@ -358,7 +402,7 @@ def shares(target_names: Sequence[str], jobs: int, examples: Optional[int], seed
     for name in target_names:
         counts = [None] * per if minutes or examples is None else [c for c in _split(examples, per) if c] or [0]
         for part, count in enumerate(counts):
-            out.append(Share(len(out), name, part, count, None if seed is None else seed + part))
+            out.append(Share(len(out), name, part, count, None if seed is None else seed + part, len(counts)))
     return out
 
 
@@ -387,7 +431,7 @@ def _worker(number: int, tasks, messages, options: dict, setup) -> None:
                               len(report.failures), deadline))
         try:
             report = campaign([share.target], examples=share.examples, seed=share.seed, watch=watch, keep=keep,
-                              **options)[0]
+                              site_part=(share.part, share.parts), **options)[0]
             if report.failures and share.target in keep:    # start the target afresh after a failure
                 keep.pop(share.target).close()
             messages.put(("done", number, share.index, report))
@@ -417,7 +461,7 @@ def parallel_campaign(target_names: Sequence[str], jobs: int, *, examples: Optio
                       database=".rig-fuzz", generated: bool = True, runtime: Optional[str] = "host",
                       executor: str = "inprocess", compare: Optional[str] = None,
                       watch: Optional[Callable[..., None]] = None, setup: Optional[Callable[[int], None]] = None,
-                      ) -> List[TargetReport]:
+                      site_examples: int = 5) -> List[TargetReport]:
     """`campaign` over `jobs` worker processes ("spawn": the rig holds threads and
     Unicorn, so nothing is forked), one report per target merged from its shares.
     The workers share one example database, so `database` is a directory or a
@@ -440,7 +484,8 @@ def parallel_campaign(target_names: Sequence[str], jobs: int, *, examples: Optio
     ctx = multiprocessing.get_context("spawn")
     messages = ctx.Queue()
     options = dict(minutes=minutes, corpus_dir=str(corpus_dir), database=str(database) if database else None,
-                   generated=generated, runtime=runtime, executor=executor, compare=compare)
+                   generated=generated, runtime=runtime, executor=executor, compare=compare,
+                   site_examples=site_examples)
     workers = min(jobs, len(work))
     remaining = list(work)
     # worker 0 is a thread of this process (already started, rig imported: a process
@@ -561,6 +606,11 @@ def merge(target_names: Sequence[str], work: Sequence[Share], results: Dict[int,
             report.examples += r.examples
             report.relocations.update(r.relocations)
             report.stubs += r.stubs
+            report.sites.update(r.sites)
+            for n, seen in r.values.items():
+                report.values.setdefault(n, set()).update(seen)
+            report.recipes += r.recipes
+            report.overflows += r.overflows
             for f in r.failures:
                 if any(seen.endswith(f) for seen in report.failures):
                     continue                # the same failure in another share (no corpus, say)

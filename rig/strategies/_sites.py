@@ -264,6 +264,11 @@ class SiteChecker:
             where = [r for r in mod.trace if r.section == SITE_SECTION]
             result.records = [(r.type, r.value) for r in mod.trace]
             result.stub = any(r.via == "stub" for r in where)
+            if not any(r.type == recipe.row for r in where):
+                # the assembler resolved or relaxed it: the recipe tests another row than it says
+                raise SiteMismatch(f"{case.describe()}: the snippet applies no {recipe.row} in {SITE_SECTION} "
+                                   f"(it has: {', '.join(sorted({r.type for r in where})) or 'none'}); "
+                                   f"fix the recipe")
             did = "; ".join(f"{r.type} at {r.section}+{r.offset:#x}: value {_hex(r.value)} via {r.via}, "
                             f"{r.before.hex()} -> {r.after.hex()}" for r in where) or "no relocation at .rig.site"
             if recipe.value is not None:
