@@ -54,7 +54,7 @@ def test_a_failure_is_saved_and_replayed_first(tmp_path):
     from rig.mutants import swap_row
     db = InMemoryExampleDatabase()
     with swap_row("aarch64", "R_AARCH64_ADR_PREL_PG_HI21", prepare=lambda v: v + 0x1000):
-        first = fuzz.campaign(["aarch64"], examples=50, corpus_dir=CORPUS, database=db)
+        first = fuzz.campaign(["aarch64"], examples=50, corpus_dir=CORPUS, database=db, site_examples=0)
         assert first[0].failures
         msg = first[0].failures[0]
         # a corpus call with a wrong result, two placements that differ, or a whole program that
@@ -63,9 +63,9 @@ def test_a_failure_is_saved_and_replayed_first(tmp_path):
                                       "its header states")), msg
         saved = sum(len(list(db.fetch(k))) for k in list(db.data))
         assert saved >= 1
-        again = fuzz.campaign(["aarch64"], examples=1, corpus_dir=CORPUS, database=db)
+        again = fuzz.campaign(["aarch64"], examples=1, corpus_dir=CORPUS, database=db, site_examples=0)
         assert again[0].failures            # replayed from the database within one example
-    clean = fuzz.campaign(["aarch64"], examples=20, corpus_dir=CORPUS, database=None)
+    clean = fuzz.campaign(["aarch64"], examples=20, corpus_dir=CORPUS, database=None, site_examples=0)
     assert not clean[0].failures
 
 
@@ -74,7 +74,7 @@ def test_redis_database_is_usable(tmp_path):
     import fakeredis
     from hypothesis.extra.redis import RedisExampleDatabase
     db = RedisExampleDatabase(fakeredis.FakeRedis())
-    reports = fuzz.campaign(["x86_64"], examples=10, corpus_dir=CORPUS, database=db)
+    reports = fuzz.campaign(["x86_64"], examples=10, corpus_dir=CORPUS, database=db, site_examples=0)
     assert not reports[0].failures and reports[0].examples >= 5
 
 
@@ -84,7 +84,7 @@ def test_jobs_2_runs_two_workers_with_their_own_seeds_and_merges(tmp_path):
     from functools import partial
     from tests import fuzz_workers
     last = {}
-    reports = fuzz.parallel_campaign(["aarch64"], 2, examples=16, seed=5, corpus_dir=CORPUS,
+    reports = fuzz.parallel_campaign(["aarch64"], 2, examples=16, seed=5, corpus_dir=CORPUS, site_examples=0,
                                      database=str(tmp_path / "db"), watch=lambda *a: last.__setitem__(a[0], a),
                                      setup=partial(fuzz_workers.note_pid, str(tmp_path)))
     assert [(s.part, s.examples, s.seed) for s in fuzz.shares(["aarch64"], 2, 16, 5)] == [
@@ -108,7 +108,7 @@ def test_a_failure_in_a_worker_is_reported_and_saved_in_the_shared_database(tmp_
     from tests import fuzz_workers
     db = tmp_path / "db"
     # no seed: Hypothesis neither reads nor writes the database of a test run with @seed
-    reports = fuzz.parallel_campaign(["x86_64", "aarch64"], 2, examples=50, corpus_dir=CORPUS,
+    reports = fuzz.parallel_campaign(["x86_64", "aarch64"], 2, examples=50, corpus_dir=CORPUS, site_examples=0,
                                      database=str(db), setup=fuzz_workers.break_aarch64_adrp)
     by = {r.target: r for r in reports}
     assert not by["x86_64"].failures and by["aarch64"].failures
@@ -116,13 +116,13 @@ def test_a_failure_in_a_worker_is_reported_and_saved_in_the_shared_database(tmp_
                for m in ("does not give the stated results", "behaves differently", "failed at"))
     assert any(p.is_file() for p in db.rglob("*"))
     with swap_row("aarch64", "R_AARCH64_ADR_PREL_PG_HI21", prepare=lambda v: v + 0x1000):
-        again = fuzz.campaign(["aarch64"], examples=1, corpus_dir=CORPUS, database=str(db))
+        again = fuzz.campaign(["aarch64"], examples=1, corpus_dir=CORPUS, database=str(db), site_examples=0)
     assert again[0].failures            # replayed from the workers' database within one example
 
 
 def test_a_worker_that_dies_is_a_failure_naming_it(tmp_path):
     from tests import fuzz_workers
-    reports = fuzz.parallel_campaign(["x86_64", "aarch64"], 2, examples=5, seed=1, corpus_dir=CORPUS,
+    reports = fuzz.parallel_campaign(["x86_64", "aarch64"], 2, examples=5, seed=1, corpus_dir=CORPUS, site_examples=0,
                                      database=None, setup=fuzz_workers.die_in_worker_1)
     by = {r.target: r for r in reports}
     assert not by["x86_64"].failures and by["x86_64"].examples >= 3

@@ -143,6 +143,9 @@ REWRITES = [
     Rewrite(r"--examples \d+", "--examples 3",
             "a campaign's size: three examples per target still draw programs and placements and "
             "print the coverage table"),
+    Rewrite(r"^rig fuzz(?!.*--(engine|malformed|site-examples))", "rig fuzz --site-examples 1",
+            "the type-directed sweep's size: one example of each site recipe still applies every row "
+            "of every table (tests/test_kill_matrix.py runs the default five)"),
     Rewrite(r"--count \d+", "--count 8",
             "a malformed-input campaign's size: eight inputs still go through the sandboxed "
             "children and print the table per target"),

@@ -11,6 +11,7 @@ import pytest
 import rig
 from rig import corpus
 from rig.cli import main
+from tests.matrix import rotated
 
 ROOT = Path(__file__).resolve().parent.parent.parent / "corpus"
 TARGETS = ("x86_64", "arm", "thumb", "aarch64")
@@ -112,8 +113,11 @@ def _mounts(program):
     return {"/" + m: str((program.path.parent / m).resolve()) for m in program.run.mounts}
 
 
-@pytest.mark.parametrize("target", TARGETS)
-@pytest.mark.parametrize("program", LIBC, ids=lambda p: p.name)
+#: each program on one target in turn (every target still runs); RIG_FULL=1: all (tests/matrix.py)
+LIBC_CASES = rotated(LIBC, TARGETS)
+
+
+@pytest.mark.parametrize("program,target", LIBC_CASES, ids=[f"{p.name}-{t}" for p, t in LIBC_CASES])
 def test_the_standard_c_corpus_runs_on_musl(program, target):
     """Each program's stated status and output (the same sources built by zig as
     static executables give them under qemu-user: tests/test_libc_corpus_native.py),
