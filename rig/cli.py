@@ -464,16 +464,20 @@ def cmd_fuzz(ns) -> int:
     if ns.json:
         print(json.dumps({"ok": not failed, "targets": [r.as_dict() for r in reports]}, indent=2))
         return 1 if failed else 0
+    import targets
     from rich.table import Table
     con = _console()
     table = Table(title="relocation types applied during the campaign", title_justify="left")
-    for col in ("target", "examples", "stubs", "types applied (sites)", "never applied", "result"):
+    for col in ("target", "examples", "stubs", "rows", "types applied (sites)", "never applied", "result"):
         table.add_column(col, overflow="fold")
     for r in reports:
-        applied = ", ".join(f"{k.split('_', 2)[-1]}×{v}" for k, v in sorted(r.relocations.items()))
-        never = ", ".join(n.split("_", 2)[-1] for n in r.never) or "-"
-        table.add_row(r.target, str(r.examples), str(r.stubs), applied, never,
-                      "[red]FAIL[/red]" if r.failures else "[green]ok[/green]")
+        rows = [h.name for h in targets.get(r.target).relocations.values()]
+        prefix = os.path.commonprefix(rows)         # "R_X86_64_", "R_ARM_", "R_AARCH64_"
+        applied = ", ".join(f"{k[len(prefix):] if k.startswith(prefix) else k}×{v}"
+                            for k, v in sorted(r.relocations.items()))
+        never = ", ".join(n[len(prefix):] for n in r.never) or "-"
+        table.add_row(r.target, str(r.examples), str(r.stubs), f"{len(rows) - len(r.never)}/{len(rows)}",
+                      applied, never, "[red]FAIL[/red]" if r.failures else "[green]ok[/green]")
     con.print(table)
     for r in failed:
         for f in r.failures:
