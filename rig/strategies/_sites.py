@@ -228,6 +228,46 @@ class SiteChecker:
             return moved
         return None
 
+    def random_case(self, recipe: SiteRecipe, rng) -> Optional[SiteCase]:
+        """A case drawn with `rng` (a `random.Random`) instead of Hypothesis, for
+        campaigns that are not Hypothesis tests (`rig fuzz --engine`): random
+        parameters, the rig's random placement, and a field value aimed as
+        `cases` aims it (bit, edge, just past, uniform).  None when the snippet
+        cannot be placed so."""
+        params = {k: rng.choice(tuple(v)) for k, v in recipe.params.items()}
+        text = fill(recipe.asm, params)
+        jit = self.jit(recipe.reloc)
+        mod, offsets = self._probe(recipe, text)
+        try:
+            placed = jit.load(text, name=_name(recipe, text), seed=rng.randrange(1 << 30))
+        except RigError:
+            return None
+        mapping = placed.layout.mapping()
+        jit.unload(placed)
+        kind, aim = "drawn", None
+        if recipe.value is not None and recipe.lo is not None and recipe.movable:
+            lo, hi, align = recipe.lo, recipe.hi, recipe.align
+            top = hi - hi % align
+            kind = rng.choice(("bit", "edge", "past", "uniform"))
+            if kind == "bit":
+                width = max(abs(lo), hi + 1).bit_length()
+                low = max(0, (align - 1).bit_length())
+                aim = (1 << rng.randint(low, max(low, width - 1))) + align * rng.randint(-2, 2)
+                aim = -aim if lo < 0 and rng.random() < 0.5 else aim
+            elif kind == "edge":
+                aim = rng.choice(sorted({lo, top, lo + align, top - align, 0, align}))
+            elif kind == "past":
+                aim = rng.choice([top + align, lo - align])
+            else:
+                aim = rng.randint(lo, top)
+                aim -= aim % align
+            moved = self._move(jit, mod, recipe, params, offsets, mapping, aim)
+            if moved is None:
+                kind, aim = "drawn", None
+            else:
+                mapping = moved
+        return SiteCase(self.target, recipe, params, mapping, aim, kind)
+
     # -- checking --------------------------------------------------------------------------
 
     def check(self, case: SiteCase) -> SiteResult:
