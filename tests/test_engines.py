@@ -166,3 +166,49 @@ def test_the_emulator_shows_what_rtdyld_s_lo19_word_does(tmp_path):
     f = report.findings[("aarch64", "R_AARCH64_LD_PREL_LO19", "field")]
     assert f.behaviour and "with the engine's word" in f.behaviour, f.behaviour
     assert (Path(f.reproducer) / "behaviour.txt").exists()
+
+
+# JITLink (llvm-jitlink-19 -noexec): it lays the sections out itself in a slab, so the result
+# carries its placement and the references are linked there.  CI installs llvm-19.
+
+def _jitlink(target, rel, seed=1):
+    from rig.engines import JitLinkEngine
+    obj = _obj(target, rel)
+    placement, externals = draw_placement(obj, target, seed)
+    engine = JitLinkEngine()
+    res = engine.link(obj, target, placement, externals)
+    cmp = compare_full(obj, target, placement, externals, engine)
+    return obj, placement, res, cmp
+
+
+@pytest.mark.parametrize("target", ("x86_64", "aarch64"))
+def test_jitlink_agrees_with_the_rig_at_its_own_placement(target):
+    obj, requested, res, cmp = _jitlink(target, "fnaddr.ll")
+    # the placement it used: every section it placed, in a slab at the lowest requested page
+    assert res.placement and set(res.placement) - {"GOT"} <= set(requested)
+    assert min(res.placement.values()) == min(a for n, a in requested.items() if n != "GOT") // 0x1000 * 0x1000
+    assert cmp.placement == res.placement
+    assert cmp.compared > 15 and not cmp.disagreements, [str(d) for d in cmp.disagreements]
+    # GOT loads compared through JITLink's own GOT (x86-64: relaxed or followed)
+    assert any("GOT" in t for t in cmp.types), cmp.types
+
+
+def test_jitlink_follows_its_aarch64_stub():
+    _, _, res, cmp = _jitlink("aarch64", "asm/aarch64.s")
+    assert res.stubs and not cmp.disagreements, [str(d) for d in cmp.disagreements]
+    assert "branches to the engine's own stub, which it cannot follow" not in cmp.uncompared
+    assert cmp.types.get("R_AARCH64_CALL26") and cmp.types.get("R_AARCH64_JUMP26")
+
+
+def test_jitlink_unsupported_types_are_not_disagreements():
+    """JITLink 19 aborts on x86-64 PC16/SIZE32/SIZE64/GOT32/PLTOFF64: made unsupported, not compared."""
+    _, _, res, cmp = _jitlink("x86_64", "asm/x86_64.s")
+    assert {"R_X86_64_PC16", "R_X86_64_SIZE32", "R_X86_64_SIZE64"} <= cmp.unsupported
+    assert "Unsupported x86-64 relocation type" in cmp.why["R_X86_64_PC16"]
+    assert not {d.type for d in cmp.disagreements} & cmp.unsupported
+    # what it does get wrong there: GOTPC32/GOTPC64 (no symbol) written as A - P, without the GOT
+    assert {d.type for d in cmp.disagreements} == {"R_X86_64_GOTPC32", "R_X86_64_GOTPC64"}, \
+        [str(d) for d in cmp.disagreements]
+    d = next(d for d in cmp.disagreements if d.type == "R_X86_64_GOTPC32")
+    site = res.placement[d.section] + d.offset
+    assert d.engine == (-4 - site) & 0xFFFFFFFF

@@ -321,6 +321,9 @@ def compare_full(obj: bytes, target: str, placement: Dict[str, int], externals: 
     # a branch the engine sent elsewhere: through a stub of its own?  Compare where it lands.
     # a branch the engine sent elsewhere: to a stub of its own, past the section's bytes?
     # Compare where the stub lands (and the instruction set it is entered in).
+    # an engine that keeps its stubs apart (JITLink's) and can follow them: its stubs are known by
+    # address, not guessed from a branch past the section's bytes
+    own_stubs = set(res.stubs.values()) if type(engine).follow is not Engine.follow else None
     routes = []
     for rel, rec, secname, mine, ref, mask, size in pending_stubs:
         fld = rel.howto.field
@@ -328,23 +331,29 @@ def compare_full(obj: bytes, target: str, placement: Dict[str, int], externals: 
         value = _decode(fld, mine, mask)
         dest = None if value is None else value + base + rel.offset - rel.howto.pc_bias
         off = None if dest is None else (dest & ~1 if t.interworking else dest) - base
-        stub_off = off if off is not None and o.section(rel.section).size <= off < (1 << 20) else None
+        stub_off = (off if own_stubs is None and off is not None and o.section(rel.section).size <= off < (1 << 20)
+                    else None)
         routes.append((rel, rec, secname, mine, ref, mask, size, dest, stub_off))
     many = getattr(engine, "follow_stubs", None)
     wanted = [(r[2], r[8]) for r in routes if r[8] is not None]
     stubs = many(res, wanted) if many is not None and wanted else {}
-    # an engine that keeps its stubs apart (JITLink's $__STUBS) and can follow them
-    own_stubs = set(res.stubs.values()) if type(engine).follow is not Engine.follow else set()
     for rel, rec, secname, mine, ref, mask, size, dest, stub_off in routes:
         fld, name = rel.howto.field, rel.howto.name
         want = rec.S + rec.A - rel.howto.pc_bias            # where the branch must land
         if t.interworking:
             want = (want & ~1) | rec.T
-        if dest is not None and (dest & ~1 if t.interworking else dest) in own_stubs:
-            goes = engine.follow(res, "stub", dest & ~1 if t.interworking else dest)
+        if own_stubs and dest is not None and (dest & ~1 if t.interworking else dest) in own_stubs:
+            at = dest & ~1 if t.interworking else dest
+            goes = engine.follow(res, "stub", at)
+            stub_state = res.notes.get("stub_states", {}).get(at)
+            caller = rel.howto.stub_state
             if goes is None:
                 skip("branches to the engine's own stub, which it cannot follow")
                 cmp.compared -= 1
+            elif fld.exchanges is not None and caller is not None and stub_state is not None and \
+                    (("thumb" if caller == "arm" else "arm") if fld.exchanges(mine) else caller) != stub_state:
+                cmp.disagreements.append(Disagreement(target, name, "state", secname, rel.offset, rec.symbol, mine,
+                                                      ref, (mine ^ ref) & mask, size, res.command))
             elif (goes & ~1) != (want & ~1) or (t.interworking and (goes & 1) != (want & 1)):
                 cmp.disagreements.append(Disagreement(target, name, "stub", secname, rel.offset, rec.symbol,
                                                       goes, want, goes ^ want, t.pointer_size, res.command))

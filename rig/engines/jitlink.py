@@ -357,7 +357,9 @@ class JitLinkEngine(Engine):
                                    "args": args, "graph": graph, "got_entries": got, "stub_entries": stubs,
                                    "externals": ext, "symbols": symbols_at,
                                    "thumb": sorted({x.name for x in o.symbols if x.thumb and x.name}), "target": target, "unsupported_why": why,
-                                   "refused_sites": refused_sites, "got_base": symbols_at.get(GOT_SYMBOL, got_at), "dropped_symbols": sorted(symbols)},
+                                   "refused_sites": refused_sites,
+                                   "stub_states": {a: ("thumb" if k.startswith("Thumb_") else "arm")
+                                                   for a, (_, _, k) in stubs.items() if k.startswith(("Thumb_", "Arm_"))}, "got_base": symbols_at.get(GOT_SYMBOL, got_at), "dropped_symbols": sorted(symbols)},
                             placement=placement_used)
 
     def follow(self, result: EngineResult, kind: str, address: int) -> Optional[int]:
