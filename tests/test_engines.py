@@ -11,6 +11,11 @@ by `rig fuzz --engine rtdyld`, not properties of the rig:
   MOVW_ABS_NC, and RuntimeDyld's ARM-state stubs for CALL/JUMP24 to Thumb code branch to the
   address without the Thumb bit (the callee runs in the wrong state);
 * a BLX aimed at an ARM function is kept (it enters the ARM stub in Thumb state).
+
+And about LLVM 19's JITLink (llvm-jitlink-19 -noexec, `rig fuzz --engine jitlink`), at the placement
+it chose itself: x86-64 GOTPC32/GOTPC64 without a symbol are written A - P (no GOT); on Arm the
+Thumb bit is dropped in data and MOVW, a BLX to ARM code becomes B and a BLX to Thumb code at 2 mod 4
+keeps H = 0; AArch64 agrees.
 """
 from __future__ import annotations
 
@@ -212,3 +217,16 @@ def test_jitlink_unsupported_types_are_not_disagreements():
     d = next(d for d in cmp.disagreements if d.type == "R_X86_64_GOTPC32")
     site = res.placement[d.section] + d.offset
     assert d.engine == (-4 - site) & 0xFFFFFFFF
+
+
+def test_jitlink_on_arm_drops_the_thumb_bit_and_makes_a_blx_to_arm_a_b():
+    """LLVM 19 JITLink (aarch32): ABS32 to a Thumb function without the Thumb bit; `blx arm_fn`
+    rewritten to B (0xea...), not BL; `blx thumb_fn` at 2 mod 4 with H = 0."""
+    _, _, res, cmp = _jitlink("arm", "asm/arm.s")
+    found = {(d.type, d.kind): d for d in cmp.disagreements}
+    assert ("R_ARM_ABS32", "field") in found and found[("R_ARM_ABS32", "field")].bits == 1
+    calls = {d.symbol: d for d in cmp.disagreements if d.type == "R_ARM_CALL"}
+    assert calls["arm_plus7"].engine >> 24 == 0xEA and calls["arm_plus7"].reference >> 24 == 0xEB
+    # `blx thumb_neg` (2 mod 4): H stays 0, the call lands 2 bytes early
+    assert calls["thumb_neg"].engine >> 24 == 0xFA and calls["thumb_neg"].reference >> 24 == 0xFB
+    assert "R_ARM_PC24" in cmp.unsupported and cmp.refused_sites      # conditional B for JUMP24: refused

@@ -1,7 +1,7 @@
 """Pluggable relocation engines, compared site by site with the rig and ld.lld.
 
     from rig.engines import load_engine, compare, draw_placement
-    eng = load_engine("rtdyld")                 # or "rig", "lld", "mymodule:MyEngine",
+    eng = load_engine("rtdyld")                 # or "rig", "lld", "jitlink", "mymodule:MyEngine",
                                                 # or a command template (see CommandEngine)
     placement, externals = draw_placement(obj, "aarch64", seed=1)
     for d in compare(obj, "aarch64", placement, externals, eng):
@@ -15,6 +15,10 @@ the engine differs.  Where the engine branches to a stub of its own, the route
 is compared by where the stub lands (engines that can say so: `RtdyldEngine`);
 a site the engine reaches through its own GOT, or a stub it cannot follow, is
 counted as not compared, never reported.
+
+An engine that places the sections itself (`JitLinkEngine`: JITLink lays them out
+in a slab) returns the placement it used in `EngineResult.placement`; the
+references are then linked at that placement, and `Comparison.placement` holds it.
 """
 from __future__ import annotations
 
