@@ -85,7 +85,7 @@ NOT_RUN: Dict[str, str] = {
         "a one-minute campaign over four targets; the README's next command runs it for aarch64 here, "
         "and tests/test_engines.py checks the RuntimeDyld findings on every target",
     "rig fuzz --engine jitlink":
-        "a two-minute campaign over four targets; the README's next command runs it for x86_64 here, "
+        "a one-minute campaign over four targets; the README's next command runs it for x86_64 here, "
         "and tests/test_engines.py checks JITLink on x86_64 and AArch64",
     "rig fuzz --engine mymodule:MyEngine":
         "needs the reader's own module; tests/test_engines.py fuzzes a 30-line engine this way",

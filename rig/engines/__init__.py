@@ -38,8 +38,8 @@ from .base import Engine, EngineResult, LldEngine, RigEngine, draw_placement, ri
 from .jitlink import JitLinkEngine
 from .rtdyld import RtdyldEngine
 
-__all__ = ["Engine", "EngineResult", "RigEngine", "LldEngine", "RtdyldEngine", "JitLinkEngine", "CommandEngine", "load_engine",
-           "compare", "Disagreement", "Comparison", "draw_placement", "field_mask"]
+__all__ = ["Engine", "EngineResult", "RigEngine", "LldEngine", "RtdyldEngine", "JitLinkEngine", "CommandEngine",
+           "load_engine", "compare", "Disagreement", "Comparison", "draw_placement", "field_mask"]
 
 
 class CommandEngine(Engine):

@@ -53,7 +53,8 @@ SLAB = 64 << 20
 _SKIP = (".eh_frame", ".ARM.exidx", ".ARM.extab")
 _UNSUPPORTED = re.compile(r"[Uu]nsupported [^\n]*?relocation[^\n]*?\b(R_\w+)")
 _NO_INDEX = re.compile(r"Could not find symbol at given index.*?index: (\d+)")
-_RANGE = re.compile(r"is out of range of (\S+) fixup at (0x[0-9a-fA-F]+) \((.*?), (0x[0-9a-fA-F]+) \+ (0x[0-9a-fA-F]+)\)")
+_RANGE = re.compile(r"is out of range of (\S+) fixup at (0x[0-9a-fA-F]+) "
+                    r"\((.*?), (0x[0-9a-fA-F]+) \+ (0x[0-9a-fA-F]+)\)")
 _OPCODE = re.compile(r"Invalid opcode (0x[0-9a-fA-F]+) for relocation: \S+")
 
 
@@ -96,16 +97,9 @@ def drop(data: bytes, types: Set[int], symbols: Set[int], sites: Set[Tuple[int, 
     out = bytearray(data)
     shoff = struct.unpack_from("<Q" if is64 else "<I", data, 0x28 if is64 else 0x20)[0]
     shentsize = struct.unpack_from("<H", data, 0x3A if is64 else 0x2E)[0]
-    kept: Dict[int, List[bytes]] = {}
-    for i, h in enumerate(secs):
-        if h[1] in (4, 9):
-            kept[i] = []
-    entries = {}
-    for i, h in enumerate(secs):
-        if h[1] in (4, 9):
-            entries[h[4]] = i
-    for at, is64_, sec, off, ty, sym in _relocs(data):
-        i = max(k for k in kept if secs[k][4] <= at)
+    kept: Dict[int, List[bytes]] = {i: [] for i, h in enumerate(secs) if h[1] in (4, 9)}
+    for at, _, sec, off, ty, sym in _relocs(data):
+        i = next(k for k in kept if secs[k][4] <= at < secs[k][4] + secs[k][5])
         ent = secs[i][9] or ((24 if secs[i][1] == 4 else 16) if is64 else (12 if secs[i][1] == 4 else 8))
         if not (ty in types or sym in symbols or (sec, off) in sites):
             kept[i].append(data[at:at + ent])
@@ -203,7 +197,8 @@ class JitLinkEngine(Engine):
         self.tool = tool
 
     def command(self, slab: int, entry: str, externals: Dict[str, int], checks: Optional[str]) -> List[str]:
-        args = [self.tool, "-noexec", f"-slab-allocate={SLAB >> 20}Mb", f"-slab-address={slab:#x}", "-slab-page-size=4096",
+        args = [self.tool, "-noexec", f"-slab-allocate={SLAB >> 20}Mb", f"-slab-address={slab:#x}",
+                f"-slab-page-size={PAGE}",
                 f"-entry={entry}", "-show-graphs=."]
         if checks:
             args.append(f"-check={checks}")
@@ -262,7 +257,7 @@ class JitLinkEngine(Engine):
                     types.add(numbers[m.group(1)])
                     self.refused.setdefault(target, {})[numbers[m.group(1)]] = m.group(0)
                     continue
-                if re.search(r"Symbols not found: \[[^]]*\b_GLOBAL_OFFSET_TABLE_\b", out) and GOT_SYMBOL not in ext:
+                if GOT_SYMBOL not in ext and re.search(r"Symbols not found: \[[^]]*\b_GLOBAL_OFFSET_TABLE_\b", out):
                     # JITLink defines it on x86-64 only: elsewhere it is the rig's GOT, past the slab
                     ext[GOT_SYMBOL] = got_at = slab + SLAB
                     continue
@@ -274,8 +269,9 @@ class JitLinkEngine(Engine):
                 if m:       # JITLink refuses the instruction at a site (e.g. a conditional B for JUMP24)
                     word = int(m.group(1), 16)
                     swapped = (word >> 16 | word << 16) & 0xFFFFFFFF
-                    bad = {(r.section, r.offset) for r in o.relocations if o.section(r.section).data[r.offset:r.offset + 4]
-                           in (word.to_bytes(4, "little"), swapped.to_bytes(4, "little"))} - set(sites)
+                    words = (word.to_bytes(4, "little"), swapped.to_bytes(4, "little"))
+                    bad = {(r.section, r.offset) for r in o.relocations
+                           if o.section(r.section).data[r.offset:r.offset + 4] in words} - set(sites)
                     if bad:
                         for b in bad:
                             sites[b] = m.group(0)
@@ -288,7 +284,9 @@ class JitLinkEngine(Engine):
                     if sym is not None:
                         site = (sym.section, sym.value + int(m.group(5), 16))
                 if m and site is None:
-                    if layout is None:   # where JITLink puts each section: a link with no relocations
+                    # an anonymous block: where JITLink puts each section, from a link with no
+                    # relocations (a guess: with none, it may dead-strip sections and move the others)
+                    if layout is None:
                         everything = {ty for *_, ty, _ in _relocs(data)}
                         _, out0 = self._run(d, drop(data, everything, set(), set()), args)
                         layout = {s: b[0]["address"] for s, b in parse_graph(out0).items() if b}
@@ -347,26 +345,28 @@ class JitLinkEngine(Engine):
                        ty in {x for *_, x, _ in _relocs(data)}}
         why = {t.relocations[ty].name: self.refused.get(target, {}).get(ty, "") for ty in types
                if t.relocations[ty].name in unsupported}
-        refused_sites = {(by_index[k], off): (next((r.howto.name for r in o.relocations
+        refused_sites = {(o.section(k).name, off): (next((r.howto.name for r in o.relocations
                                                     if r.section == k and r.offset == off), "?"), msg)
                          for (k, off), msg in sites.items()}
+        # the instruction set of an Arm stub: from its first edge (Arm_MovwAbsNC or Thumb_MovwAbsNC)
+        stub_states = {a: ("thumb" if k.startswith("Thumb_") else "arm")
+                       for a, (_, _, k) in stubs.items() if k.startswith(("Thumb_", "Arm_"))}
         cmd = " ".join(shlex.quote(a) for a in args)
         return EngineResult({n: bytes(b) for n, b in sections.items()}, unsupported, cmd,
                             stubs={f"{a:#x}": a for a in stubs}, got={f"{a:#x}": a for a in got},
                             notes={"checks": [f"{e} = {w:#x}" for *_, e, w in checks], "object": linked,
                                    "args": args, "graph": graph, "got_entries": got, "stub_entries": stubs,
-                                   "externals": ext, "symbols": symbols_at,
-                                   "thumb": sorted({x.name for x in o.symbols if x.thumb and x.name}), "target": target, "unsupported_why": why,
-                                   "refused_sites": refused_sites,
-                                   "stub_states": {a: ("thumb" if k.startswith("Thumb_") else "arm")
-                                                   for a, (_, _, k) in stubs.items() if k.startswith(("Thumb_", "Arm_"))}, "got_base": symbols_at.get(GOT_SYMBOL, got_at), "dropped_symbols": sorted(symbols)},
+                                   "externals": ext, "symbols": symbols_at, "target": target,
+                                   "thumb": sorted({x.name for x in o.symbols if x.thumb and x.name}),
+                                   "unsupported_why": why, "refused_sites": refused_sites,
+                                   "stub_states": stub_states, "got_base": symbols_at.get(GOT_SYMBOL, got_at),
+                                   "dropped_symbols": sorted(symbols)},
                             placement=placement_used)
 
     def follow(self, result: EngineResult, kind: str, address: int) -> Optional[int]:
         """Where JITLink's stub at `address` goes, or what its GOT entry there holds: the edge
         the entry's block holds, resolved against the graph's symbols and the externals."""
         if kind == "stub":
-            # a stub's edge is to its GOT entry (x86-64: jmp *slot(%rip); aarch64: adrp/ldr/br)
             entry = result.notes.get("stub_entries", {}).get(address)
             if entry is None:
                 return None
