@@ -499,6 +499,9 @@ def _fuzz_engine(ns) -> int:
     con.print(f"engine {report.engine} against {', '.join(refs)}: {report.links} links, {report.sites} sites "
               f"compared in {report.seconds:.0f} s ({report.references_disagree} sites where the references "
               f"disagree, not judged)")
+    if report.own_placement:
+        con.print(f"{report.engine} chose the placement itself in {report.own_placement} of {report.links} links "
+                  f"(it lays sections out on its own): the references were linked at its placement", highlight=False)
     for (target, type_, kind), f in sorted(report.findings.items()):
         d = f.disagreement
         con.print(f"[red]{target} {type_} ({kind})[/red] x{f.count}: {d} [{f.program}, seed {f.seed}]",
@@ -512,6 +515,8 @@ def _fuzz_engine(ns) -> int:
             con.print(f"{target}: not supported by {report.engine} (counted, not bugs): "
                       + ", ".join(f"{t} ({report.why[t]})" if report.why.get(t) else t for t in sorted(types)),
                       highlight=False)
+    for (target, type_), (n, msg) in sorted(report.refused_sites.items()):
+        con.print(f"{target}: {report.engine} refused {n} {type_} site(s) (not compared): {msg}", highlight=False)
     for e in report.errors[:20]:
         con.print(f"[yellow]error[/yellow] {e}", highlight=False)
     return 1 if report.findings else 0

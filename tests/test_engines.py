@@ -11,6 +11,11 @@ by `rig fuzz --engine rtdyld`, not properties of the rig:
   MOVW_ABS_NC, and RuntimeDyld's ARM-state stubs for CALL/JUMP24 to Thumb code branch to the
   address without the Thumb bit (the callee runs in the wrong state);
 * a BLX aimed at an ARM function is kept (it enters the ARM stub in Thumb state).
+
+And about LLVM 19's JITLink (llvm-jitlink-19 -noexec, `rig fuzz --engine jitlink`), at the placement
+it chose itself: x86-64 GOTPC32/GOTPC64 without a symbol are written A - P (no GOT); on Arm the
+Thumb bit is dropped in data and MOVW, a BLX to ARM code becomes B and a BLX to Thumb code at 2 mod 4
+keeps H = 0; AArch64 agrees.
 """
 from __future__ import annotations
 
@@ -166,3 +171,62 @@ def test_the_emulator_shows_what_rtdyld_s_lo19_word_does(tmp_path):
     f = report.findings[("aarch64", "R_AARCH64_LD_PREL_LO19", "field")]
     assert f.behaviour and "with the engine's word" in f.behaviour, f.behaviour
     assert (Path(f.reproducer) / "behaviour.txt").exists()
+
+
+# JITLink (llvm-jitlink-19 -noexec): it lays the sections out itself in a slab, so the result
+# carries its placement and the references are linked there.  CI installs llvm-19.
+
+def _jitlink(target, rel, seed=1):
+    from rig.engines import JitLinkEngine
+    obj = _obj(target, rel)
+    placement, externals = draw_placement(obj, target, seed)
+    engine = JitLinkEngine()
+    res = engine.link(obj, target, placement, externals)
+    cmp = compare_full(obj, target, placement, externals, engine)
+    return obj, placement, res, cmp
+
+
+@pytest.mark.parametrize("target", ("x86_64", "aarch64"))
+def test_jitlink_agrees_with_the_rig_at_its_own_placement(target):
+    obj, requested, res, cmp = _jitlink(target, "fnaddr.ll")
+    # the placement it used: every section it placed, in a slab at the lowest requested page
+    assert res.placement and set(res.placement) - {"GOT"} <= set(requested)
+    assert min(res.placement.values()) == min(a for n, a in requested.items() if n != "GOT") // 0x1000 * 0x1000
+    assert cmp.placement == res.placement
+    assert cmp.compared > 15 and not cmp.disagreements, [str(d) for d in cmp.disagreements]
+    # GOT loads compared through JITLink's own GOT (x86-64: relaxed or followed)
+    assert any("GOT" in t for t in cmp.types), cmp.types
+
+
+def test_jitlink_follows_its_aarch64_stub():
+    _, _, res, cmp = _jitlink("aarch64", "asm/aarch64.s")
+    assert res.stubs and not cmp.disagreements, [str(d) for d in cmp.disagreements]
+    assert "branches to the engine's own stub, which it cannot follow" not in cmp.uncompared
+    assert cmp.types.get("R_AARCH64_CALL26") and cmp.types.get("R_AARCH64_JUMP26")
+
+
+def test_jitlink_unsupported_types_are_not_disagreements():
+    """JITLink 19 aborts on x86-64 PC16/SIZE32/SIZE64/GOT32/PLTOFF64: made unsupported, not compared."""
+    _, _, res, cmp = _jitlink("x86_64", "asm/x86_64.s")
+    assert {"R_X86_64_PC16", "R_X86_64_SIZE32", "R_X86_64_SIZE64"} <= cmp.unsupported
+    assert "Unsupported x86-64 relocation type" in cmp.why["R_X86_64_PC16"]
+    assert not {d.type for d in cmp.disagreements} & cmp.unsupported
+    # what it does get wrong there: GOTPC32/GOTPC64 (no symbol) written as A - P, without the GOT
+    assert {d.type for d in cmp.disagreements} == {"R_X86_64_GOTPC32", "R_X86_64_GOTPC64"}, \
+        [str(d) for d in cmp.disagreements]
+    d = next(d for d in cmp.disagreements if d.type == "R_X86_64_GOTPC32")
+    site = res.placement[d.section] + d.offset
+    assert d.engine == (-4 - site) & 0xFFFFFFFF
+
+
+def test_jitlink_on_arm_drops_the_thumb_bit_and_makes_a_blx_to_arm_a_b():
+    """LLVM 19 JITLink (aarch32): ABS32 to a Thumb function without the Thumb bit; `blx arm_fn`
+    rewritten to B (0xea...), not BL; `blx thumb_fn` at 2 mod 4 with H = 0."""
+    _, _, res, cmp = _jitlink("arm", "asm/arm.s")
+    found = {(d.type, d.kind): d for d in cmp.disagreements}
+    assert ("R_ARM_ABS32", "field") in found and found[("R_ARM_ABS32", "field")].bits == 1
+    calls = {d.symbol: d for d in cmp.disagreements if d.type == "R_ARM_CALL"}
+    assert calls["arm_plus7"].engine >> 24 == 0xEA and calls["arm_plus7"].reference >> 24 == 0xEB
+    # `blx thumb_neg` (2 mod 4): H stays 0, the call lands 2 bytes early
+    assert calls["thumb_neg"].engine >> 24 == 0xFA and calls["thumb_neg"].reference >> 24 == 0xFB
+    assert "R_ARM_PC24" in cmp.unsupported and cmp.refused_sites      # conditional B for JUMP24: refused

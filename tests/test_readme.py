@@ -84,6 +84,9 @@ NOT_RUN: Dict[str, str] = {
     "rig fuzz --engine rtdyld":
         "a one-minute campaign over four targets; the README's next command runs it for aarch64 here, "
         "and tests/test_engines.py checks the RuntimeDyld findings on every target",
+    "rig fuzz --engine jitlink":
+        "a one-minute campaign over four targets; the README's next command runs it for x86_64 here, "
+        "and tests/test_engines.py checks JITLink on x86_64 and AArch64",
     "rig fuzz --engine mymodule:MyEngine":
         "needs the reader's own module; tests/test_engines.py fuzzes a 30-line engine this way",
     "rig fuzz --engine 'mylinker --map={section}={address} --sym={name}={value} -o {output} {object}'":
@@ -101,6 +104,10 @@ EXPECTED_STATUS: Dict[str, Tuple[int, str]] = {
         (1, "the campaign finds LLVM 19 RuntimeDyld's LO19/LO21 disagreement: a finding is status 1"),
     "rig fuzz --engine rtdyld --target aarch64 --placements 1; sh .rig-engines/aarch64-R_AARCH64_LD_PREL_LO19-1/run.sh":
         (1, "the reproducer is llvm-rtdyld -verify with the check RuntimeDyld fails"),
+    "rig fuzz --engine jitlink --target x86_64 --placements 1":
+        (1, "the campaign finds LLVM 19 JITLink's GOTPC32/GOTPC64 disagreement: a finding is status 1"),
+    "rig fuzz --engine jitlink --target x86_64 --placements 1; sh .rig-engines/x86_64-R_X86_64_GOTPC32-1/run.sh":
+        (1, "the reproducer is llvm-jitlink -noexec -check with the check JITLink fails"),
 }
 
 # --------------------------------------------------------------------------- how it is run
@@ -241,6 +248,7 @@ CHECKS: Dict[str, Callable[[str], bool]] = {
     "rig run prog.ll --target aarch64 --executor subprocess": lambda out: out == "argc is 1\n",
     "rig run hello.c --target all": lambda out: out.startswith("hello, world 1.41\n"),
     "rig fuzz --engine rtdyld --target aarch64 --placements 1": lambda out: "LD_PREL_LO19" in out,
+    "rig fuzz --engine jitlink --target x86_64 --placements 1": lambda out: "GOTPC32" in out and "own" in out,
     "rig run hello.c --target arm --cflag=-DNAME=rig --cflag=-std=c11": lambda out: out.startswith("hello, rig 1.41\n"),
 }
 

@@ -1,7 +1,7 @@
 """Pluggable relocation engines, compared site by site with the rig and ld.lld.
 
     from rig.engines import load_engine, compare, draw_placement
-    eng = load_engine("rtdyld")                 # or "rig", "lld", "mymodule:MyEngine",
+    eng = load_engine("rtdyld")                 # or "rig", "lld", "jitlink", "mymodule:MyEngine",
                                                 # or a command template (see CommandEngine)
     placement, externals = draw_placement(obj, "aarch64", seed=1)
     for d in compare(obj, "aarch64", placement, externals, eng):
@@ -15,6 +15,10 @@ the engine differs.  Where the engine branches to a stub of its own, the route
 is compared by where the stub lands (engines that can say so: `RtdyldEngine`);
 a site the engine reaches through its own GOT, or a stub it cannot follow, is
 counted as not compared, never reported.
+
+An engine that places the sections itself (`JitLinkEngine`: JITLink lays them out
+in a slab) returns the placement it used in `EngineResult.placement`; the
+references are then linked at that placement, and `Comparison.placement` holds it.
 """
 from __future__ import annotations
 
@@ -31,10 +35,11 @@ from targets.base import GOT_ENTRY_OF, Expr
 
 from ..errors import RigError
 from .base import Engine, EngineResult, LldEngine, RigEngine, draw_placement, rig_link
+from .jitlink import JitLinkEngine
 from .rtdyld import RtdyldEngine
 
-__all__ = ["Engine", "EngineResult", "RigEngine", "LldEngine", "RtdyldEngine", "CommandEngine", "load_engine",
-           "compare", "Disagreement", "Comparison", "draw_placement", "field_mask"]
+__all__ = ["Engine", "EngineResult", "RigEngine", "LldEngine", "RtdyldEngine", "JitLinkEngine", "CommandEngine",
+           "load_engine", "compare", "Disagreement", "Comparison", "draw_placement", "field_mask"]
 
 
 class CommandEngine(Engine):
@@ -85,11 +90,11 @@ class CommandEngine(Engine):
 LLD_NO_INTERWORK = ("a branch to an external in the other instruction set: ld.lld gets externals as absolute "
                     "symbols (--defsym), not functions, and interworks to functions only")
 
-BUILTIN = {"rig": RigEngine, "lld": LldEngine, "rtdyld": RtdyldEngine}
+BUILTIN = {"rig": RigEngine, "lld": LldEngine, "rtdyld": RtdyldEngine, "jitlink": JitLinkEngine}
 
 
 def load_engine(spec) -> Engine:
-    """An engine by name ("rig", "lld", "rtdyld"), by Python path ("module:Class", the class
+    """An engine by name ("rig", "lld", "rtdyld", "jitlink"), by Python path ("module:Class", the class
     made with no arguments), or a command template (anything with a space and a `{`)."""
     if isinstance(spec, Engine):
         return spec
@@ -119,7 +124,7 @@ def load_engine(spec) -> Engine:
         return eng
     if "{" in spec and " " in spec:
         return CommandEngine(spec)
-    raise RigError(f"unknown engine {spec!r}: rig, lld, rtdyld, module:Class or a command template")
+    raise RigError(f"unknown engine {spec!r}: rig, lld, rtdyld, jitlink, module:Class or a command template")
 
 
 def field_mask(fld, word: int) -> int:
@@ -175,6 +180,10 @@ class Comparison:
     unsupported: set = field(default_factory=set)
     types: Dict[str, int] = field(default_factory=dict)
     why: Dict[str, str] = field(default_factory=dict)          #: unsupported type -> how the engine refused it
+    #: the placement the engine chose itself (and the references were linked at), or None: the one requested
+    placement: Optional[Dict[str, int]] = None
+    #: (section, offset) -> (type, the engine's message): sites the engine refused to link (not compared)
+    refused_sites: Dict[tuple, tuple] = field(default_factory=dict)
 
 
 def _decode(fld, word: int, mask: int) -> Optional[int]:
@@ -207,6 +216,11 @@ def compare_full(obj: bytes, target: str, placement: Dict[str, int], externals: 
                  references: Sequence[str] = ("rig", "lld")) -> Comparison:
     """`compare`, with what was compared and what was not."""
     t = _targets.get(target)
+    res = engine.link(obj, target, placement, externals)
+    own = getattr(res, "placement", None)
+    if own is not None:
+        # the engine chose its own placement: the references link at that one
+        placement = dict(own)
     o, lay, image = rig_link(obj, target, placement, externals)
     refs: Dict[str, Dict[str, bytes]] = {}
     for r in references:
@@ -214,9 +228,11 @@ def compare_full(obj: bytes, target: str, placement: Dict[str, int], externals: 
             refs[r] = {o.section(k).name: bytes(v) for k, v in image.sections.items() if isinstance(k, int)}
         else:
             refs[r] = load_engine(r).link(obj, target, placement, externals).sections
-    res = engine.link(obj, target, placement, externals)
     lld_in = "lld" in references or getattr(engine, "name", "") == "lld"
-    cmp = Comparison(unsupported=set(res.unsupported), why=dict(res.notes.get("unsupported_why", {})))
+    cmp = Comparison(unsupported=set(res.unsupported), why=dict(res.notes.get("unsupported_why", {})),
+                     placement=dict(own) if own is not None else None)
+    refused_sites = res.notes.get("refused_sites", {})
+    cmp.refused_sites = dict(refused_sites)
     by_site = {(rec.section, rec.offset): rec for rec in image.trace}
 
     def skip(why):
@@ -239,6 +255,9 @@ def compare_full(obj: bytes, target: str, placement: Dict[str, int], externals: 
             continue
         if name in res.unsupported:
             skip("type the engine does not support")
+            continue
+        if (sec.name, rel.offset) in refused_sites:
+            skip("the engine refused the site (out of range for it, or against a symbol it cannot read)")
             continue
         if lld_in and t.interworking and rel.howto.expr is Expr.BRANCH and rel.symbol:
             sym = o.symbols[rel.symbol]
@@ -267,8 +286,33 @@ def compare_full(obj: bytes, target: str, placement: Dict[str, int], externals: 
         mine = int.from_bytes(edata[off:off + size], "little")
         cmp.compared += 1
         cmp.types[name] = cmp.types.get(name, 0) + 1
+        own_got = res.notes.get("got_base")
+        if rel.howto.expr in (Expr.GOT_BASE_PC, Expr.GOT_OFF) and own_got is not None and lay.got is not None:
+            # relative to the GOT's base, and the engine has a GOT of its own (JITLink defines
+            # _GLOBAL_OFFSET_TABLE_ itself): the references' value moved by the distance between them
+            moved = (own_got - lay.got) * (1 if rel.howto.expr is Expr.GOT_BASE_PC else -1)
+            try:
+                ref = fld.encode(ref, rec.value + moved) & ((1 << (8 * size)) - 1)
+            except Exception:     # the moved value does not fit the field: the engine's word cannot be right
+                pass
         if not (mine ^ ref) & mask:
             continue
+        follow = getattr(engine, "follow", None)
+        if rel.howto.expr in (Expr.GOT_PC, Expr.GOT, Expr.GOT_REL) and res.got and follow is not None:
+            # through the engine's own GOT: compare what its slot holds
+            value = _decode(fld, mine, mask)
+            base_of = {Expr.GOT_PC: rec.P, Expr.GOT: 0, Expr.GOT_REL: own_got}[rel.howto.expr]
+            slot = None if value is None or base_of is None else value - rec.A + base_of
+            held = None if slot is None else follow(res, "got", slot)
+            full = (1 << (8 * size)) - 1
+            if held is None and value is not None and (slot == rec.S or mine & full == rec.S & full):
+                continue        # the engine relaxed the GOT load: straight to the symbol (pc-relative or absolute)
+            if held is not None:
+                want = rec.S | rec.T if t.interworking else rec.S
+                if held != want:
+                    cmp.disagreements.append(Disagreement(target, name, "got", sec.name, off, rec.symbol, held,
+                                                          want, held ^ want, t.pointer_size, res.command))
+                continue
         if GOT_ENTRY_OF.get(rel.howto.expr) is not None:
             skip("reaches the engine's own GOT (not followed)")
             cmp.compared -= 1
@@ -281,6 +325,9 @@ def compare_full(obj: bytes, target: str, placement: Dict[str, int], externals: 
     # a branch the engine sent elsewhere: through a stub of its own?  Compare where it lands.
     # a branch the engine sent elsewhere: to a stub of its own, past the section's bytes?
     # Compare where the stub lands (and the instruction set it is entered in).
+    # an engine that keeps its stubs apart (JITLink's) and can follow them: its stubs are known by
+    # address, not guessed from a branch past the section's bytes
+    own_stubs = set(res.stubs.values()) if type(engine).follow is not Engine.follow else None
     routes = []
     for rel, rec, secname, mine, ref, mask, size in pending_stubs:
         fld = rel.howto.field
@@ -288,7 +335,8 @@ def compare_full(obj: bytes, target: str, placement: Dict[str, int], externals: 
         value = _decode(fld, mine, mask)
         dest = None if value is None else value + base + rel.offset - rel.howto.pc_bias
         off = None if dest is None else (dest & ~1 if t.interworking else dest) - base
-        stub_off = off if off is not None and o.section(rel.section).size <= off < (1 << 20) else None
+        stub_off = (off if own_stubs is None and off is not None and o.section(rel.section).size <= off < (1 << 20)
+                    else None)
         routes.append((rel, rec, secname, mine, ref, mask, size, dest, stub_off))
     many = getattr(engine, "follow_stubs", None)
     wanted = [(r[2], r[8]) for r in routes if r[8] is not None]
@@ -298,6 +346,22 @@ def compare_full(obj: bytes, target: str, placement: Dict[str, int], externals: 
         want = rec.S + rec.A - rel.howto.pc_bias            # where the branch must land
         if t.interworking:
             want = (want & ~1) | rec.T
+        if own_stubs and dest is not None and (dest & ~1 if t.interworking else dest) in own_stubs:
+            at = dest & ~1 if t.interworking else dest
+            goes = engine.follow(res, "stub", at)
+            stub_state = res.notes.get("stub_states", {}).get(at)
+            caller = rel.howto.stub_state
+            if goes is None:
+                skip("branches to the engine's own stub, which it cannot follow")
+                cmp.compared -= 1
+            elif fld.exchanges is not None and caller is not None and stub_state is not None and \
+                    (("thumb" if caller == "arm" else "arm") if fld.exchanges(mine) else caller) != stub_state:
+                cmp.disagreements.append(Disagreement(target, name, "state", secname, rel.offset, rec.symbol, mine,
+                                                      ref, (mine ^ ref) & mask, size, res.command))
+            elif (goes & ~1) != (want & ~1) or (t.interworking and (goes & 1) != (want & 1)):
+                cmp.disagreements.append(Disagreement(target, name, "stub", secname, rel.offset, rec.symbol,
+                                                      goes, want, goes ^ want, t.pointer_size, res.command))
+            continue
         if stub_off is not None:
             landing = stubs.get((secname, stub_off))
             if landing is None or landing[1] is None:

@@ -34,6 +34,8 @@ class EngineResult:
     stubs: Dict[str, int] = field(default_factory=dict)  #: "section:symbol" -> stub address, when known
     got: Dict[str, int] = field(default_factory=dict)    #: symbol -> GOT slot address, when known
     notes: Dict[str, object] = field(default_factory=dict)  #: anything else the engine wants to keep
+    #: the placement the engine used, when it chose its own (None: the one requested)
+    placement: Optional[Dict[str, int]] = None
 
 
 class Engine(abc.ABC):

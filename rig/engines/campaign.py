@@ -24,6 +24,7 @@ import targets as _targets
 
 from ..errors import RigError
 from . import Disagreement, compare_full, draw_placement, load_engine
+from .jitlink import JitLinkEngine
 from .rtdyld import OBJ, RtdyldEngine, command as rtdyld_command
 
 TARGETS = ("x86_64", "arm", "thumb", "aarch64")
@@ -58,12 +59,18 @@ class EngineReport:
     references_disagree: int = 0
     errors: List[str] = field(default_factory=list)
     seconds: float = 0.0
+    own_placement: int = 0          #: links where the engine chose the placement (the references linked there)
+    #: (target, type) -> [sites, the engine's message]: sites the engine refused to link (not compared)
+    refused_sites: Dict[Tuple[str, str], list] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {"engine": self.engine, "links": self.links, "sites": self.sites, "seconds": round(self.seconds, 1),
                 "references_disagree": self.references_disagree,
                 "findings": [f.as_dict() for f in self.findings.values()],
                 "unsupported": {t: sorted(v) for t, v in self.unsupported.items()}, "why": self.why,
+                "own_placement": self.own_placement,
+                "refused_sites": [{"target": t, "type": ty, "sites": n, "message": m}
+                                  for (t, ty), (n, m) in sorted(self.refused_sites.items())],
                 "errors": self.errors}
 
 
@@ -136,6 +143,29 @@ def reproducer(out_dir: Path, engine, d: Disagreement, obj: bytes, placement: Di
                                       f"{note}cd \"$(dirname \"$0\")\"\n{cmd}\n")
         os.chmod(where / "run.sh", 0o755)
         _shrink(where, d, n_["object"])
+    elif isinstance(engine, JitLinkEngine) and "object" in result.notes:
+        n_ = result.notes
+        (where / OBJ).write_bytes(n_["object"])
+        lhs = f"*{{{d.size}}}(section_addr({OBJ}, {d.section}) + {d.offset:#x})"
+        if d.kind == "field":
+            rule = f"# jitlink-check: {lhs} = {d.reference:#x}\n"
+        else:
+            # the site's word is the engine's route (to its stub or GOT entry): the check shows it;
+            # where that leads is in the graph run.sh prints (-show-graphs)
+            word = int.from_bytes(result.sections[d.section][d.offset:d.offset + d.size], "little")
+            rule = (f"# the {d.kind} this site reaches holds {d.engine:#x}, the references' {d.reference:#x} "
+                    f"(see the graph)\n# jitlink-check: {lhs} = {word ^ 1:#x}\n")
+        (where / "checks.txt").write_text(f"# {d}\n{rule}")
+        cmd = " ".join(shlex.quote(a) for a in n_["args"])
+        dropped = n_.get("refused_sites") or {}
+        note = ("# obj.o is original.o with its global absolute symbols made undefined (given with -abs), each "
+                "section as big and aligned as the rig's, and the relocations JITLink refuses removed"
+                + (f" ({len(dropped)} sites)" if dropped else "") + "\n")
+        (where / "run.sh").write_text(f"#!/bin/sh\n# expected: the check fails, showing JITLink's value\n{note}"
+                                      f"# placement (JITLink's own, in its slab): "
+                                      f"{json.dumps({k: hex(v) for k, v in placement.items()})}\n"
+                                      f"cd \"$(dirname \"$0\")\"\n{cmd}\n")
+        os.chmod(where / "run.sh", 0o755)
     else:
         (where / OBJ).write_bytes(obj)
         (where / "run.sh").write_text(f"#!/bin/sh\n# engine {getattr(engine, 'name', engine)}\n"
@@ -201,6 +231,14 @@ def run(engine_spec: str, target_names: Sequence[str] = TARGETS, corpus_dir="cor
                 report.references_disagree += cmp.references_disagree
                 report.unsupported.setdefault(target, set()).update(cmp.unsupported)
                 report.why.update(cmp.why)
+                if cmp.placement is not None:
+                    # the engine placed the sections itself: the references were linked there,
+                    # and the reproducer and the emulator use that placement
+                    report.own_placement += 1
+                    placement = cmp.placement
+                for (_, _), (ty, msg) in cmp.refused_sites.items():
+                    entry = report.refused_sites.setdefault((target, ty), [0, msg])
+                    entry[0] += 1
                 for d in cmp.disagreements:
                     key = (d.target, d.type, d.kind)
                     f = report.findings.get(key)
