@@ -100,6 +100,31 @@ def corpus_objects(corpus_dir, target: str, lld: bool = True, programs: bool = F
     return out
 
 
+def site_objects(target: str, rng: random.Random, per_recipe: int) -> List[tuple]:
+    """(name, object bytes, placement) of the type-directed generator's snippets for
+    `target` (`rig.strategies.sweep`'s recipes: every row of the table), each at
+    `per_recipe` placements aimed inside its field's range; thread-local ones are left out."""
+    from .. import compile as C
+    from ..objfile import parse
+    from ..strategies import checker
+    t = _targets.get(target)
+    c = checker(target)
+    out = []
+    for recipe in c.recipes:
+        for _ in range(per_recipe):
+            case = c.random_case(recipe, rng, aims=("bit", "edge", "uniform"))
+            if case is None:
+                continue
+            try:
+                obj = C.compile_source(case.source, t, C.Options(recipe.reloc), f"{recipe.label}.s")
+            except RigError:
+                continue
+            if any(s.tls for s in parse(obj, t, recipe.label).sections):
+                break
+            out.append((f"site recipe {recipe.label}", obj, dict(case.placement)))
+    return out
+
+
 def reproducer(out_dir: Path, engine, d: Disagreement, obj: bytes, placement: Dict[str, int],
                externals: Dict[str, int], result) -> Path:
     """Save what shows `d` again: the object, the placement, and for RuntimeDyld the check and command."""
@@ -202,23 +227,31 @@ def _shrink(where: Path, d: Disagreement, linked: bytes) -> None:
 def run(engine_spec: str, target_names: Sequence[str] = TARGETS, corpus_dir="corpus", placements: int = 3,
         seed: int = 0, references: Sequence[str] = ("rig", "lld"), out_dir: Optional[str] = ".rig-engines",
         tick: Callable[[str], None] = lambda t: None, minutes: Optional[float] = None,
-        emulate: bool = True) -> EngineReport:
+        emulate: bool = True, sites: bool = True) -> EngineReport:
     """Link every corpus object of every target at `placements` drawn placements with the
-    engine and the references; one finding per (target, type, kind)."""
+    engine and the references, and (`sites`) every site recipe of the type-directed
+    generator at as many placements aimed across its field, so every row of every table
+    is linked; one finding per (target, type, kind)."""
     engine = load_engine(engine_spec)
     report = EngineReport(getattr(engine, "name", engine_spec))
     start = time.time()
     out = Path(out_dir) if out_dir else None
     for target in target_names:
         rng = random.Random(f"engines {seed} {target}")
-        for name, obj, program in corpus_objects(corpus_dir, target,
-                                                 "lld" in references or report.engine == "lld", programs=True):
-            for _ in range(placements):
+        work = [(name, obj, program, None) for name, obj, program in
+                corpus_objects(corpus_dir, target, "lld" in references or report.engine == "lld", programs=True)]
+        if sites:
+            work += [(name, obj, None, placement) for name, obj, placement in site_objects(target, rng, placements)]
+        for name, obj, program, fixed in work:
+            for _ in range(placements if fixed is None else 1):
                 if minutes is not None and time.time() - start > 60 * minutes:
                     break
                 s = rng.getrandbits(32)
                 try:
-                    placement, externals = draw_placement(obj, target, s)
+                    if fixed is None:
+                        placement, externals = draw_placement(obj, target, s)
+                    else:
+                        placement, externals = fixed, {}
                     cmp = compare_full(obj, target, placement, externals, engine, references)
                 except RigError as e:
                     report.errors.append(f"{target} {name} seed {s}: {str(e).splitlines()[0][:200]}")

@@ -228,7 +228,8 @@ class SiteChecker:
             return moved
         return None
 
-    def random_case(self, recipe: SiteRecipe, rng) -> Optional[SiteCase]:
+    def random_case(self, recipe: SiteRecipe, rng, aims: Sequence[str] = ("bit", "edge", "past", "uniform")
+                    ) -> Optional[SiteCase]:
         """A case drawn with `rng` (a `random.Random`) instead of Hypothesis, for
         campaigns that are not Hypothesis tests (`rig fuzz --engine`): random
         parameters, the rig's random placement, and a field value aimed as
@@ -248,7 +249,7 @@ class SiteChecker:
         if recipe.value is not None and recipe.lo is not None and recipe.movable:
             lo, hi, align = recipe.lo, recipe.hi, recipe.align
             top = hi - hi % align
-            kind = rng.choice(("bit", "edge", "past", "uniform"))
+            kind = rng.choice(tuple(aims))
             if kind == "bit":
                 width = max(abs(lo), hi + 1).bit_length()
                 low = max(0, (align - 1).bit_length())
