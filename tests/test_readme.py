@@ -87,8 +87,6 @@ NOT_RUN: Dict[str, str] = {
     "rig fuzz --engine jitlink":
         "a one-minute campaign over four targets; the README's next command runs it for x86_64 here, "
         "and tests/test_engines.py checks JITLink on x86_64 and AArch64",
-    "rig fuzz --engine mymodule:MyEngine":
-        "needs the reader's own module; tests/test_engines.py fuzzes a 30-line engine this way",
     "rig fuzz --engine 'mylinker --map={section}={address} --sym={name}={value} -o {output} {object}'":
         "needs the reader's own linker; tests/test_engines.py runs a command-template engine",
     "pip install hypofuzz":
@@ -108,6 +106,9 @@ EXPECTED_STATUS: Dict[str, Tuple[int, str]] = {
         (1, "the campaign finds LLVM 19 JITLink's GOTPC32/GOTPC64 disagreement: a finding is status 1"),
     "rig fuzz --engine jitlink --target x86_64 --placements 1; sh .rig-engines/x86_64-R_X86_64_GOTPC32-1/run.sh":
         (1, "the reproducer is llvm-jitlink -noexec -check with the check JITLink fails"),
+    "rig fuzz --engine myengine:MyEngine --target x86_64 --placements 1":
+        (1, "the README's 30-line engine leaves SIZE32/SIZE64 unwritten (pyelftools calls them <unknown>): "
+            "a finding is status 1"),
 }
 
 # --------------------------------------------------------------------------- how it is run
@@ -237,6 +238,8 @@ def _json_values(out: str) -> set:
 
 #: What a command's output must show, beyond exit status 0 (and JSON where --json is given).
 CHECKS: Dict[str, Callable[[str], bool]] = {
+    "rig fuzz --engine myengine:MyEngine --target x86_64 --placements 1":
+        lambda out: "R_X86_64_SIZE32 (field)" in out and "with the engine's word" in out,
     "rig run prog.ll --target arm,thumb --entry f --args 3 2.5 --json": lambda out: _json_values(out) == {7.5},
     "rig run prog.c --target all --entry f --args 3 --signature 'i32(i32)'":
         lambda out: "trials agree" in out and "10" in out,
@@ -410,6 +413,10 @@ def workdir(tmp_path: Path) -> Path:
     import targets
     from rig.compile import compile_source
     (tmp_path / "o.o").write_bytes(compile_source(O_IR, targets.get("x86_64")))
+    for block in python_blocks():          # the README's own modules: `# name.py: ...` first
+        named = re.match(r"# (\w+\.py): ", block.text)
+        if named:
+            (tmp_path / named.group(1)).write_text(block.text)
     return tmp_path
 
 
