@@ -136,7 +136,7 @@ class SiteChecker:
         self.executor = executor
         self.recipes: Sequence[SiteRecipe] = _targets.get(target).site_recipes()
         self._jits: Dict[str, object] = {}
-        self._probes: Dict[str, tuple] = {}
+        self._probes: Dict[tuple, tuple] = {}
 
     # -- the Jits and what each snippet looks like at a packed placement -------------------
 
@@ -158,7 +158,10 @@ class SiteChecker:
         """(module, offsets) of a snippet loaded once and unloaded: its object for
         `placements`, and where `target` and `site` sit in their sections."""
         name = _name(recipe, text)
-        hit = self._probes.get(name)
+        # keyed by the table too: a swapped row (rig.mutants) may change what the object
+        # needs placed (a GOT, a TLS entry), so a probe made with another table is stale
+        key = (name, id(_targets.get(self.target).relocations))
+        hit = self._probes.get(key)
         if hit is None:
             jit = self.jit(recipe.reloc)
             mod = jit.load(text, name=name, placement="packed")
@@ -172,7 +175,7 @@ class SiteChecker:
                 offsets["thumb"] = int(bool(thumb))
             finally:
                 jit.unload(mod)
-            hit = self._probes[name] = (mod, offsets)
+            hit = self._probes[key] = (mod, offsets)
             if len(self._probes) > 512:
                 self._probes.pop(next(iter(self._probes)))
         return hit
