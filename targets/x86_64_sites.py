@@ -32,6 +32,7 @@ target:
     .quad 0x1122334455667788
 """
 MARK = 0x5eed1e55c0ffee
+NEW = 0x5e1f5e1f00c0ffee      #: what the TLS probes of __tls_get_addr routes store first
 
 #: a code target of eight `addq $1, %rax` (4 bytes each) and a `ret`: entered at target + 4k
 #: with %rax = 0 it returns 8 - k, so a branch's addend (or a stub that forgets it) shows
@@ -172,7 +173,7 @@ site:
 probe:
     movq $-1, %rax
 site:
-    movw $target+{A}, %ax            # only the low 16 bits change
+    movw $target@ABS8+{A}, %ax       # only the low 16 bits change (@ABS8: a relocation)
     ret
 """,
         # an absolute symbol: every draw fits (S + A reaches both edges, 0xffff and -0x8000)
@@ -185,7 +186,7 @@ site:
     .set target, {S}
     .section .rig.site,"a",@progbits
 site:
-    .word target+{A}
+    .word target@ABS8+{A}          # @ABS8 keeps the absolute symbol (else the assembler folds it)
     .text
     .globl probe
 probe:
@@ -200,7 +201,7 @@ probe:
     .set target, {S}
     .section .rig.site,"a",@progbits
 site:
-    .byte target+{A}
+    .byte target@ABS8+{A}          # @ABS8 keeps the absolute symbol (else the assembler folds it)
     .text
     .globl probe
 probe:
@@ -220,7 +221,7 @@ probe:
 probe:
     movq $-1, %rax
 site:
-    movb $target+{A}, %al            # only the low 8 bits change
+    movb $target@ABS8+{A}, %al       # only the low 8 bits change (@ABS8: a relocation)
     ret
 """,
         expect=lambda v: (M64 & ~0xFF) | ((v.S + v.A) & 0xFF), field_offset=1, movable=False,
@@ -369,6 +370,7 @@ site:
     .section .rig.site,"ax",@progbits
     .globl probe
 probe:
+    leaq _GLOBAL_OFFSET_TABLE_(%rip), %rdx   # a GOT whatever the row says (a mutant's shape)
 site:
     movq target@GOTPCREL(%rip), %rax
     movq (%rax), %rax
@@ -382,6 +384,7 @@ site:
     .section .rig.site,"ax",@progbits
     .globl probe
 probe:
+    leaq _GLOBAL_OFFSET_TABLE_(%rip), %rdx   # a GOT whatever the row says (a mutant's shape)
     xorl %eax, %eax
 site:
     addq target@GOTPCREL(%rip), %rax
@@ -394,6 +397,7 @@ site:
     .section .rig.site,"ax",@progbits
     .globl probe
 probe:
+    leaq _GLOBAL_OFFSET_TABLE_(%rip), %rdx   # a GOT whatever the row says (a mutant's shape)
 site:
     call *target@GOTPCREL(%rip)
     ret
@@ -405,6 +409,7 @@ site:
     .section .rig.site,"ax",@progbits
     .globl probe
 probe:
+    leaq _GLOBAL_OFFSET_TABLE_(%rip), %rdx   # a GOT whatever the row says (a mutant's shape)
     movq $-1, %rax
 site:
     movl target@GOTPCREL(%rip), %eax  # no REX: the low half of the slot, zero-extended
@@ -688,6 +693,8 @@ site:
     .section .rig.site,"ax",@progbits
     .globl probe
 probe:
+    movabsq $0x5e1f5e1f00c0ffee, %rdx     # a new value, stored through the thread pointer: the
+    movq %rdx, %fs:target@tpoff+{K}      # route under test must read the thread's block, not the image
 site:
     .byte 0x66                          # the padded sequence of the psABI (lld relaxes it)
     leaq target@tlsgd(%rip), %rdi       # the GOT pair (module, S - DTP)
@@ -697,13 +704,15 @@ site:
     movq {K}(%rax), %rax
     ret
 """ + _TARGET_TLS,
-        expect=lambda v: _tls(v, "K"), field_offset=4, movable=False, params=_TLS_K),
+        expect=lambda v: NEW, field_offset=4, movable=False, params=_TLS_K),
     SiteRecipe(
         "R_X86_64_TLSLD",
         """
     .section .rig.site,"ax",@progbits
     .globl probe
 probe:
+    movabsq $0x5e1f5e1f00c0ffee, %rdx     # a new value, stored through the thread pointer: the
+    movq %rdx, %fs:target@tpoff+{K}      # route under test must read the thread's block, not the image
 site:
     leaq target@tlsld(%rip), %rdi       # the object's pair (module, 0): its block's start
     call __tls_get_addr@PLT
@@ -715,7 +724,7 @@ off:
     .quad {K} + 16 + {PAD}               # target's offset in the block, by hand
 """ + _TARGET_TLS,
         # target sits at PAD + 16 in .tdata, which starts the block; K picks the word
-        expect=lambda v: _TLS[v.p["K"]], field_offset=3, movable=False,
+        expect=lambda v: NEW, field_offset=3, movable=False,
         params={"K": (0, 8, -8), "AL": (3, 4, 6), "PAD": (0, 8, 40), "BSS": (8, 24)}),
     SiteRecipe(
         "R_X86_64_DTPOFF32",
@@ -723,13 +732,15 @@ off:
     .section .rig.site,"ax",@progbits
     .globl probe
 probe:
+    movabsq $0x5e1f5e1f00c0ffee, %rdx     # a new value, stored through the thread pointer: the
+    movq %rdx, %fs:target@tpoff+{A}      # route under test must read the thread's block, not the image
     leaq target@tlsld(%rip), %rdi
     call __tls_get_addr@PLT
 site:
     movq target@dtpoff+{A}(%rax), %rax  # S + A - DTP
     ret
 """ + _TARGET_TLS,
-        expect=_tls, field_offset=3, movable=False, params=_TLS_A),
+        expect=lambda v: NEW, field_offset=3, movable=False, params=_TLS_A),
     SiteRecipe(
         "R_X86_64_DTPOFF64",
         """
@@ -740,13 +751,15 @@ site:
     .text
     .globl probe
 probe:
+    movabsq $0x5e1f5e1f00c0ffee, %rdx     # a new value, stored through the thread pointer: the
+    movq %rdx, %fs:target@tpoff+{A}      # route under test must read the thread's block, not the image
     leaq target@tlsld(%rip), %rdi
     call __tls_get_addr@PLT
     addq site(%rip), %rax
     movq (%rax), %rax
     ret
 """ + _TARGET_TLS,
-        expect=_tls, movable=False, params=_TLS_A),
+        expect=lambda v: NEW, movable=False, params=_TLS_A),
     SiteRecipe(
         "R_X86_64_GOTPC32_TLSDESC",
         """
