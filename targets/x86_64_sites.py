@@ -164,6 +164,93 @@ site:
         expect=lambda v: v.S + v.A, value=lambda v: v.S + v.A, field_offset=3, **I32,
         params={"A": (0, 8, -16, 0x1000, -0x8000_0000, -0x80_0000)}),
     SiteRecipe(
+        "R_X86_64_32",
+        """
+    .section .rig.site,"ax",@progbits
+    .globl probe
+probe:
+    movq $-1, %rax
+site:
+    movl $target+{A}, %eax
+    ret
+""" + _TARGET_DATA,
+        # S + A in the upper half of the field (bit 31 set): fits, zero-extended (a 32S check refuses it)
+        name="high", expect=lambda v: v.S + v.A, value=lambda v: v.S + v.A, field_offset=1, **U32,
+        params={"A": (0x8000_0000, 0xc000_0000, 0xfe00_0000)}),
+    SiteRecipe(
+        "R_X86_64_32S",
+        """
+    .section .rig.site,"ax",@progbits
+    .globl probe
+probe:
+site:
+    movq $target+{A}, %rax
+    ret
+""" + _TARGET_DATA,
+        # S + A negative: fits, sign-extended (a 32 check refuses it)
+        name="negative", expect=lambda v: v.S + v.A, value=lambda v: v.S + v.A, field_offset=3, **I32,
+        params={"A": (-0x8000_0000, -0x4000_0000, -0x7000_0000)}),
+    SiteRecipe(
+        "R_X86_64_16",
+        """
+    .globl target
+    .set target, {S}
+    .section .rig.site,"ax",@progbits
+    .globl probe
+probe:
+    movq $-1, %rax
+site:
+    movw $target@ABS8+({E}-{S}), %ax   # S + A = {E}: the field's top edge
+    ret
+""",
+        name="top", expect=lambda v: (M64 & ~0xFFFF) | (v.p["E"] & 0xFFFF), field_offset=2,
+        movable=False, params={"S": (0, 0x7fff, -0x7ff0, 0x1234), "E": (0xffff,)}),
+    SiteRecipe(
+        "R_X86_64_16",
+        """
+    .globl target
+    .set target, {S}
+    .section .rig.site,"ax",@progbits
+    .globl probe
+probe:
+    movq $-1, %rax
+site:
+    movw $target@ABS8+({E}-{S}), %ax   # S + A = {E}: the field's bottom edge
+    ret
+""",
+        name="bottom", expect=lambda v: (M64 & ~0xFFFF) | (v.p["E"] & 0xFFFF), field_offset=2,
+        movable=False, params={"S": (0, 0x7fff, -0x7ff0, 0x1234), "E": (-0x8000,)}),
+    SiteRecipe(
+        "R_X86_64_8",
+        """
+    .globl target
+    .set target, {S}
+    .section .rig.site,"ax",@progbits
+    .globl probe
+probe:
+    movq $-1, %rax
+site:
+    movb $target@ABS8+({E}-{S}), %al   # S + A = {E}: the field's top edge
+    ret
+""",
+        name="top", expect=lambda v: (M64 & ~0xFF) | (v.p["E"] & 0xFF), field_offset=1,
+        movable=False, params={"S": (0, 0x7f, -0x70, 0x12), "E": (0xff,)}),
+    SiteRecipe(
+        "R_X86_64_8",
+        """
+    .globl target
+    .set target, {S}
+    .section .rig.site,"ax",@progbits
+    .globl probe
+probe:
+    movq $-1, %rax
+site:
+    movb $target@ABS8+({E}-{S}), %al   # S + A = {E}: the field's bottom edge
+    ret
+""",
+        name="bottom", expect=lambda v: (M64 & ~0xFF) | (v.p["E"] & 0xFF), field_offset=1,
+        movable=False, params={"S": (0, 0x7f, -0x70, 0x12), "E": (-0x80,)}),
+    SiteRecipe(
         "R_X86_64_16",
         """
     .globl target
@@ -295,6 +382,40 @@ site:
         # not movable, every draw in range (S + A - P from -0x80 to 0x7f)
         expect=lambda v: v.S + v.A, value=lambda v: v.S + v.A - v.P, movable=False,
         params={"D": (1, 16, 0x70), "A": (0, 0xf, 0x7f, -0x10)}),
+    SiteRecipe(
+        "R_X86_64_PC8",
+        """
+    .section .rig.site,"ax",@progbits
+    .globl probe
+probe:
+    leaq site(%rip), %rcx
+    movsbq (%rcx), %rax
+    ret
+    .globl target
+target:
+    .zero {D}
+site:
+    .reloc ., R_X86_64_PC8, target+({E}+{D})   # S + A - P = -D + E + D: the top edge
+    .byte 0
+""",
+        name="top", expect=lambda v: v.p["E"], movable=False, params={"D": (1, 16, 0x70), "E": (0x7f,)}),
+    SiteRecipe(
+        "R_X86_64_PC8",
+        """
+    .section .rig.site,"ax",@progbits
+    .globl probe
+probe:
+    leaq site(%rip), %rcx
+    movsbq (%rcx), %rax
+    ret
+    .globl target
+target:
+    .zero {D}
+site:
+    .reloc ., R_X86_64_PC8, target+({E}+{D})   # S + A - P = -D + E + D: the bottom edge
+    .byte 0
+""",
+        name="bottom", expect=lambda v: v.p["E"], movable=False, params={"D": (1, 16, 0x70), "E": (-0x80,)}),
     SiteRecipe(
         "R_X86_64_PC64",
         """
@@ -594,6 +715,19 @@ probe:
 """ + _TARGET_SIZED,
         name="data", observe="word", size=4, expect=lambda v: v.p["N"] + v.A, movable=False,
         params={"N": (0xfffffff0, 0x80000000, 16, 0), "A": (0, 15, 3)}),
+    SiteRecipe(
+        "R_X86_64_SIZE32",
+        """
+    .section .rig.site,"ax",@progbits
+    .globl probe
+probe:
+    movq $-1, %rax
+site:
+    movl $target@SIZE+(0xffffffff-{N}), %eax   # Z + A = 0xffffffff: the field's top
+    ret
+""" + _TARGET_SIZED,
+        name="top", expect=lambda v: 0xFFFFFFFF, field_offset=1, movable=False,
+        params={"N": (0, 16, 0x80000000, 0xfffffff0)}),
     SiteRecipe(
         "R_X86_64_SIZE64",
         """
