@@ -3,10 +3,12 @@ type-directed generator (`rig.strategies.relocation_sites`).  Conventions in
 `targets.base.SiteRecipe`; every formula and range is the AMD64 psABI's
 (section 4.4, table 4.9 "Relocation Types"; TLS rows: Drepper, "ELF Handling
 For Thread-Local Storage", 4.3 and 5.5, and the psABI's TLS supplement), written
-here by hand: these numbers are the oracle.  Ranges are lld's checks
-(lld/ELF/Arch/X86_64.cpp `X86_64::relocate`): 32 checkUInt(32), 32S and every
-pc-relative 32-bit field checkInt(32), 16 / 8 checkIntUInt (signed or unsigned),
-PC16 / PC8 checkInt, SIZE32 as 32.  `hi` here is inclusive (`SiteRecipe.fits`)."""
+here by hand: these numbers are the oracle.  Ranges: 32 zero-extends ([0, 2**32)), 32S and
+every pc-relative 32-bit field sign-extend (psABI 4.4.1; lld checkUInt / checkInt 32), 16 / 8
+signed or unsigned (lld checkIntUInt), PC16 / PC8 signed (checkInt).  SIZE32 is held to
+[0, 2**32) as a size (GNU ld's howto: complain_overflow_unsigned; the rig's table agrees); lld
+checks it with checkInt(32) and would refuse Z + A from 2**31.  `hi` here is inclusive
+(`SiteRecipe.fits`)."""
 from __future__ import annotations
 
 from .base import SiteRecipe
