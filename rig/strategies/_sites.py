@@ -396,14 +396,17 @@ class SweepReport:
 
 
 def _site_property(c: SiteChecker, recipe: SiteRecipe, report: SweepReport, tick):
-    from hypothesis import given
+    from hypothesis import given, reject
 
     @given(case=c.cases(recipe))
     def prop(case):
         try:
             result = c.check(case)
         except PlacementError:
-            return                          # a drawn layout that cannot be: not a finding
+            # a drawn layout that cannot be: not a finding, and not an example either
+            # (Hypothesis draws another; a recipe none of whose layouts can be placed
+            # ends Unsatisfiable, a failure: it would otherwise pass having run nothing)
+            reject()
         report.record(recipe, result)
         tick()
     return prop
