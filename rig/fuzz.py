@@ -286,7 +286,7 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
              compare: Optional[str] = None,
              watch: Optional[Callable[[TargetReport, Optional[float]], None]] = None,
              keep: Optional[Dict[str, "Examples"]] = None, site_examples: int = 5,
-             site_part: Tuple[int, int] = (0, 1)) -> List[TargetReport]:
+             site_part: Tuple[int, int] = (0, 1), first_failure: bool = False) -> List[TargetReport]:
     """Run the properties for each target; one report per target.  `runtime`
     chooses the corpus's programs by the C runtime they need ("host", "musl"
     or None for all): musl's (the standard-C and C++ corpora) are whole
@@ -302,7 +302,9 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
     `site_examples` examples of every `SiteRecipe` of the target (share
     ``site_part = (k, n)``: recipes k, k+n, ...), so every row of its table is
     applied in every campaign, at values aimed across its field.  A target whose
-    sweep fails stops there, as after any failure."""
+    sweep fails stops there, as after any failure.  With `first_failure`, the
+    sweep stops at its first failing recipe and nothing is shrunk (the kill
+    matrix asks only whether each injected bug is caught)."""
     reports = []
     db = example_database(database or None)
     for name in target_names:
@@ -312,7 +314,8 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
         if site_examples:
             from .strategies import sweep
             report.add_sweep(sweep(name, per_recipe=site_examples, seed=seed, database=db, executor=executor,
-                                   part=site_part, tick=lambda name=name: tick(name)))
+                                   part=site_part, tick=lambda name=name: tick(name),
+                                   failfast=first_failure, shrink=not first_failure))
             if watch is not None:
                 watch(report, None)
             if report.failures:
@@ -351,8 +354,8 @@ def campaign(target_names: Sequence[str], *, examples: Optional[int] = 200, minu
             # no explain phase: it re-runs a failure dozens of times, each with an lld link for the report
             runner = settings(max_examples=batch, deadline=None, database=db, print_blob=True,
                               suppress_health_check=list(HealthCheck),
-                              phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target,
-                                      Phase.shrink])(prop)
+                              phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target]
+                              + [Phase.shrink] * (not first_failure))(prop)
             if seed is not None:
                 runner = hyp_seed(seed + report.examples)(runner)
             try:

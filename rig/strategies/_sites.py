@@ -414,10 +414,12 @@ def _site_property(c: SiteChecker, recipe: SiteRecipe, report: SweepReport, tick
 
 def sweep(target: str, *, per_recipe: int = 5, seed: Optional[int] = None, database=None,
           executor: str = "inprocess", part: Tuple[int, int] = (0, 1), tick=lambda: None,
-          report: Optional[SweepReport] = None, failfast: bool = False) -> SweepReport:
+          report: Optional[SweepReport] = None, failfast: bool = False, shrink: bool = True) -> SweepReport:
     """Every recipe of `target` (or share ``part = (k, n)``: recipes k, k+n, ...),
     `per_recipe` Hypothesis examples each; a failing recipe is a failure
-    message, and the sweep goes on to the next recipe (with `failfast`, it ends there)."""
+    message, and the sweep goes on to the next recipe (with `failfast`, it ends there).
+    Without `shrink`, a failure is reported as found (a kill matrix asks only whether
+    a bug is caught; shrinking each one would take most of its time)."""
     from hypothesis import HealthCheck, Phase, seed as hyp_seed, settings
     c = checker(target, executor)
     report = report or SweepReport(c.target)
@@ -432,7 +434,7 @@ def sweep(target: str, *, per_recipe: int = 5, seed: Optional[int] = None, datab
             f"rig-sites-{c.target}-{recipe.label}-{index}".encode()
         runner = settings(max_examples=per_recipe, deadline=None, database=database, print_blob=True,
                           suppress_health_check=list(HealthCheck),
-                          phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink])(prop)
+                          phases=[Phase.explicit, Phase.reuse, Phase.generate] + [Phase.shrink] * shrink)(prop)
         if seed is not None:
             runner = hyp_seed(seed * 1000 + index)(runner)
         try:
