@@ -395,3 +395,169 @@ for _where, _g11, _g8, _g6 in (("fwd", (20, 500, 2026, 2028, 2030), (20, 100, 23
                         size=4, signature="i32()", expect=_sl_t, value=lambda v: v.S + v.A - 4 - v.P,
                         lo=0, hi=126, align=2, movable=False,
                         params={"A": (0, 2, 6, 14), "PAD": _PAD, "NZ": (0, 1), "GAP": _g6}))
+
+# ---------------------------------------------------------------------------
+# MOVW / MOVT (aaelf32 5.6.1: MOVW_ABS_NC (S + A) | T, MOVT_ABS S + A (bits 31-16),
+# MOVW_PREL_NC ((S + A) | T) - P, MOVT_PREL S + A - P; the THM_ forms alike).  The REL
+# addend is the 16-bit field sign-extended, for MOVT too (5.6.1.1).  A single-row probe
+# keeps a known other half so all 16 field bits reach r0; the [pair] recipes return the
+# whole 32-bit value; the [call-*] recipes branch to it (T picks the state).
+# ---------------------------------------------------------------------------
+
+_AM = (0, 1, -4, 0x7FF0, -0x8000, 0x1234)
+_AM_PAIR = (0, 1, -4, 0x7FF0, -0x7FF0, 0x1234)     # the field holds A - (1f + bias - place) too
+for _st in ("arm", "thumb"):
+    _p = "THM_" if _st == "thumb" else ""
+    _pc = _BIAS[_st]                    # what `add r0, pc` adds beyond its own address
+    for _kind in ("data", "thumb", "arm"):
+        _tg = TARGETS[_kind]
+        _add(SiteRecipe(f"R_ARM_{_p}MOVW_ABS_NC", _probe(_st, """
+site:
+    movw r0, #:lower16:target+({A})
+    movt r0, #0x5eed
+    bx lr
+""") + _tg, name=_kind, size=4, signature="i32()",
+            expect=lambda v: 0x5EED0000 | (((v.S + v.A) | v.T) & 0xFFFF), params={"A": _AM}),
+             # MOVT_ABS: S + A is any 32-bit value, nothing to check; the value is given
+             # (lo 0, hi 2**32 - 1) so the generator aims single high bits
+             SiteRecipe(f"R_ARM_{_p}MOVT_ABS", _probe(_st, """
+    movw r0, #0xbeef
+site:
+    movt r0, #:upper16:target+({A})
+    bx lr
+""") + _tg, name=_kind, size=4, signature="i32()",
+            expect=lambda v: ((((v.S + v.A) >> 16) & 0xFFFF) << 16) | 0xBEEF,
+            value=lambda v: v.S + v.A, lo=0, hi=M32, params={"A": _AM}),
+             SiteRecipe(f"R_ARM_{_p}MOVT_ABS", _probe(_st, """
+    movw r0, #:lower16:target+({A})
+site:
+    movt r0, #:upper16:target+({A})
+    bx lr
+""") + _tg, name=_kind + "-pair", size=4, signature="i32()",
+            expect=lambda v: (v.S + v.A) | v.T, params={"A": _AM}),
+             SiteRecipe(f"R_ARM_{_p}MOVW_PREL_NC", _probe(_st, """
+site:
+    movw r0, #:lower16:target+({A})-site
+    movt r0, #0x5eed
+    bx lr
+""") + _tg, name=_kind, size=4, signature="i32()",
+            expect=lambda v: 0x5EED0000 | ((((v.S + v.A) | v.T) - v.P) & 0xFFFF), params={"A": _AM}),
+             SiteRecipe(f"R_ARM_{_p}MOVT_PREL", _probe(_st, """
+    movw r0, #0xbeef
+site:
+    movt r0, #:upper16:target+({A})-site
+    bx lr
+""") + _tg, name=_kind, size=4, signature="i32()",
+            expect=lambda v: ((((v.S + v.A - v.P) >> 16) & 0xFFFF) << 16) | 0xBEEF,
+            value=lambda v: v.S + v.A - v.P, lo=-M32, hi=M32, params={"A": _AM}),
+             # the pair as compilers write it: MOVW at P - 4 with A - (1f + bias - (P - 4)), MOVT at P
+             # with A - (1f + bias - P), then `add r0, pc`: the low half has T, the high half not
+             # (so a carry out of (X | T) - P's low half is not seen: aaelf32's own formulas)
+             SiteRecipe(f"R_ARM_{_p}MOVT_PREL", _probe(_st, f"""
+    movw r0, #:lower16:target+({{A}})-(1f+{_pc})
+site:
+    movt r0, #:upper16:target+({{A}})-(1f+{_pc})
+1:  add r0, r0, pc
+    bx lr
+""") + _tg, name=_kind + "-pair", size=4, signature="i32()",
+            expect=(lambda pc: lambda v: (((((v.S + v.A - (v.P + 4 + pc)) | v.T) + 0) & 0xFFFF)
+                                          | ((((v.S + v.A - (v.P + 4 + pc))) >> 16) & 0xFFFF) << 16)
+                    + v.P + 4 + pc)(_pc),
+            params={"A": _AM_PAIR}))
+    for _kind in ("thumb", "arm"):
+        _add(SiteRecipe(f"R_ARM_{_p}MOVW_ABS_NC", _probe(_st, """
+    push {r4, lr}
+site:
+    movw r1, #:lower16:target+({A})
+    movt r1, #:upper16:target+({A})
+    movw r0, #0
+    movt r0, #0x5eed
+    blx r1
+    pop {r4, pc}
+""") + TARGETS[_kind], name="call-" + _kind, size=4, signature="i32()",
+            expect=(lambda k: lambda v: _sled(k, v.A))(_kind), params={"A": _LAND4[_kind]}))
+
+# ---------------------------------------------------------------------------
+# TLS (aaelf32 5.6.1, "Static TLS"/"Dynamic TLS" rows; Drepper's TLS document): `target`
+# is a .tdata table, word k = 0x7e510000 + k; the probe returns the word the route reaches.
+# Not placement-aimable (no `value`).  X: a GOT-slot addend the probe takes back out.
+# ---------------------------------------------------------------------------
+
+_TLS_DATA = """
+    .section .tdata,"awT",%progbits
+    .p2align 2
+    .globl target
+    .type target,%object
+target:
+    .word 0x7e510000, 0x7e510001, 0x7e510002, 0x7e510003, 0x7e510004, 0x7e510005, 0x7e510006, 0x7e510007
+"""
+_TLS_WORDS = (0, 4, 8, 28)
+_tls_word = lambda v: 0x7E510000 + v.A // 4
+_SUB_X0 = _SUB_X
+_SUB_X1 = _SUB_X.replace("r0, r0", "r1, r1")
+
+_add(
+    # TLS_LE32: S + A - TP, read at TP + word
+    SiteRecipe("R_ARM_TLS_LE32", _probe("arm", """
+    mrc p15, 0, r0, c13, c0, 3
+    ldr r1, site
+    ldr r0, [r0, r1]
+    bx lr
+site:
+    .word target(TPOFF)+({A})
+""") + _TLS_DATA, size=4, signature="i32()", movable=False, expect=_tls_word, params={"A": _TLS_WORDS}),
+    # TLS_IE32: GTP(S) + A - P, a GOT slot holding S - TP
+    SiteRecipe("R_ARM_TLS_IE32", _probe("arm", """
+    ldr r1, site
+1:  add r1, pc, r1
+""" + _SUB_X1 + """
+    ldr r1, [r1]
+    mrc p15, 0, r0, c13, c0, 3
+    ldr r0, [r0, r1]
+    bx lr
+site:
+    .word target(GOTTPOFF)+({X})-(1b+8-site)
+""") + _TLS_DATA, size=4, signature="i32()", movable=False, expect=lambda v: 0x7E510000,
+        params={"X": _X}),
+    # TLS_GD32: GGD(S) + A - P, the pair (module, S - DTP) for __tls_get_addr
+    SiteRecipe("R_ARM_TLS_GD32", _probe("arm", """
+    push {r4, lr}
+    ldr r0, site
+1:  add r0, pc, r0
+""" + _SUB_X0 + """
+    bl __tls_get_addr
+    ldr r0, [r0, #{K}]
+    pop {r4, pc}
+site:
+    .word target(TLSGD)+({X})-(1b+8-site)
+""") + _TLS_DATA, size=4, signature="i32()", movable=False, expect=lambda v: 0x7E510000 + v.p["K"] // 4,
+        params={"X": _X, "K": _TLS_WORDS}),
+    # TLS_LDM32: GLD + A - P, the module's pair (module, 0); the offset from a TLS_LDO32 word
+    SiteRecipe("R_ARM_TLS_LDM32", _probe("arm", """
+    push {r4, lr}
+    ldr r0, site
+1:  add r0, pc, r0
+""" + _SUB_X0 + """
+    bl __tls_get_addr
+    ldr r1, 2f
+    ldr r0, [r0, r1]
+    pop {r4, pc}
+site:
+    .word target(TLSLDM)+({X})-(1b+8-site)
+2:  .word target(TLSLDO)+{K}
+""") + _TLS_DATA, size=4, signature="i32()", movable=False, expect=lambda v: 0x7E510000 + v.p["K"] // 4,
+        params={"X": _X, "K": _TLS_WORDS}),
+    # TLS_LDO32: S + A - DTP
+    SiteRecipe("R_ARM_TLS_LDO32", _probe("arm", """
+    push {r4, lr}
+    ldr r0, 2f
+1:  add r0, pc, r0
+    bl __tls_get_addr
+    ldr r1, site
+    ldr r0, [r0, r1]
+    pop {r4, pc}
+2:  .word target(TLSLDM)-(1b+8-2b)
+site:
+    .word target(TLSLDO)+({A})
+""") + _TLS_DATA, size=4, signature="i32()", movable=False, expect=_tls_word, params={"A": _TLS_WORDS}),
+)
