@@ -90,6 +90,8 @@ target:
     .word 0x5eed0000, 0x5eed0001, 0x5eed0002, 0x5eed0003, 0x5eed0004, 0x5eed0005, 0x5eed0006, 0x5eed0007
 """
 TARGETS = {"arm": _ARM_SLED, "thumb": _THUMB_SLED, "data": _DATA_BYTE}
+#: the Thumb sled with `target` at 2 mod 4 (the section is word-aligned): a BLX from ARM needs H
+_THUMB_SLED_H = _THUMB_SLED.replace("    .p2align 1\n", "    .p2align 2\n    nop\n", 1)
 
 #: landing offsets a sled takes: ARM instructions are 4 bytes, Thumb's adds 2
 _LAND = {"arm": (0, 4, -8, 28, -32), "thumb": (0, 2, -4, 14, -16)}
@@ -189,6 +191,16 @@ site:
                     params={"A": (0, 1, -4, 0x1000, -0x100000, 0x3FFF0000, -0x3FFF0000), "B": (0, 1)}),
          )
 
+# PREL31 [edge]: an addend near the edge of the +-1 GiB range, so most placements overflow
+_add(SiteRecipe("R_ARM_PREL31", _word_probe() + _data("""
+    .reloc ., R_ARM_PREL31, target
+site:
+    .word ({B} << 31) | (({A}) & 0x7fffffff)
+""") + _DATA_BYTE, observe="word", size=4, name="edge",
+                expect=lambda v: (v.p["B"] << 31) | (((v.S + v.A) - v.P) & 0x7FFFFFFF),
+                value=lambda v: (v.S + v.A) - v.P, lo=-(1 << 30), hi=(1 << 30) - 1,
+                params={"A": (0x3FFFFFF0, 0x3FFFFF00, -0x3FFFFFF8, 0x3FFFFFFB), "B": (0, 1)}))
+
 # ABS16 / ABS8: S + A, -32768 <= X <= 65535 / -128 <= X <= 255 (aaelf32 5.6.1, R_ARM_ABS16, R_ARM_ABS8).
 # An absolute `target` (`.set target, N`) is folded by LLVM's assembler: `.hword target+A` (and even
 # `.reloc`) then carries no relocation at all.  So two recipes per row: [weak] an undefined weak
@@ -196,9 +208,9 @@ site:
 # and [placed] a data section placed low (the space starts at 0x10000) with a negative addend, so
 # S + A crosses the top of the range (ABS8: always past it).
 for _row, _dir, _mask, _lo, _hi, _A, _AP in (
-        ("R_ARM_ABS16", ".hword", 0xFFFF, -32768, 65535, (0, 1, 0x7FFF, -1, -0x8000, 0x1234),
+        ("R_ARM_ABS16", ".hword", 0xFFFF, -32768, 65535, (-1, -0x8000, 0, -2, 0x7FFF, -0x1234),
          (-0x8000, -0x7FFF, -0x100)),
-        ("R_ARM_ABS8", ".byte", 0xFF, -128, 255, (0, 1, 0x7F, -1, -0x80, 0x5A), (-0x80, -1))):
+        ("R_ARM_ABS8", ".byte", 0xFF, -128, 255, (-1, -0x80, 0, -2, 0x7F, -0x5A), (-0x80, -1))):
     _add(SiteRecipe(
         _row, "    .weak zero\n" + _word_probe() + _data(f"site:\n    {_dir} zero+({{A}})\n") + _DATA_BYTE,
         observe="word", size=2 if _row == "R_ARM_ABS16" else 1, name="weak",
@@ -316,6 +328,11 @@ for _kind in ("arm", "thumb"):
                     size=4, signature="i32()", expect=_sl, value=_t_value("arm"),
                     lo=-(1 << 25), hi=(1 << 25) - 1, align=4 if _kind == "arm" else 1, branch=True,
                     params={"OP": ("bl", "blx"), "A": _LAND4[_kind]}))
+    if _kind == "thumb":
+        _add(SiteRecipe("R_ARM_CALL", _call("arm", "{OP} target+{A}") + _THUMB_SLED_H, name="thumb-h",
+                        size=4, signature="i32()", expect=_sl, value=_t_value("arm"),
+                        lo=-(1 << 25), hi=(1 << 25) - 1, align=1, branch=True,
+                        params={"OP": ("bl", "blx"), "A": _LAND4[_kind]}))
     # JUMP24 / PC24: ((S + A) | T) - P, B/BL<cond> imm24 << 2; a Thumb target through a stub
     # (a B cannot change state: aaelf32 5.6.1 "R_ARM_JUMP24 ... veneer")
     _add(SiteRecipe("R_ARM_JUMP24", _jump("arm", "{OP} target+{A}") + TARGETS[_kind], name=_kind,
@@ -379,9 +396,9 @@ _J6 = """movs r1, #{NZ}
 # value = GAP + 16 (fwd) or -(GAP + 40) (back), whatever A and PAD (the .space takes them back
 # out): GAPs at and just inside each edge.  A GAP past an edge cannot be drawn: the generator
 # loads every snippet once packed, and an overflow there is an error, not a finding (see the report).
-for _where, _g11, _g8, _g6 in (("fwd", (20, 500, 2026, 2028, 2030), (20, 100, 234, 236, 238),
-                                (14, 60, 106, 108, 110)),
-                               ("back", (20, 500, 2004, 2006, 2008), (20, 100, 212, 214, 216), None)):
+for _where, _g11, _g8, _g6 in (("fwd", (2030, 20, 2030, 500, 2028, 2030), (238, 20, 238, 100, 236, 238),
+                                (110, 14, 110, 60, 108, 110)),
+                               ("back", (2008, 20, 2008, 500, 2006, 2008), (216, 20, 216, 100, 214, 216), None)):
     _add(SiteRecipe("R_ARM_THM_JUMP11", _t16(_J11, _where), name=_where,
                     size=4, signature="i32()", expect=_sl_t, value=lambda v: v.S + v.A - 4 - v.P,
                     lo=-2048, hi=2046, align=2, movable=False,
@@ -561,3 +578,16 @@ site:
     .word target(TLSLDO)+({A})
 """) + _TLS_DATA, size=4, signature="i32()", movable=False, expect=_tls_word, params={"A": _TLS_WORDS}),
 )
+
+# THM_JUMP19 [far-*]: the target in `.rig.site` a fixed GAP away, so the field's J1 (bit 18) and J2
+# (bit 19), which only differ from S beyond +-256 KiB, are drawn every time (an aimed placement
+# reaches them only by luck).  value = GAP + 18 (fwd) or -(GAP + 42) (back).
+
+_J19 = """.reloc ., R_ARM_THM_JUMP19, target
+    .inst.w ((0xf000 | (((({A}-4)>>20)&1)<<10) | ({COND}<<6) | ((({A}-4)>>12)&0x3f)) << 16) | 0x8000 | (((({A}-4)>>18)&1)<<13) | (((({A}-4)>>19)&1)<<11) | ((({A}-4)>>1)&0x7ff)"""
+for _where in ("fwd", "back"):
+    _add(SiteRecipe("R_ARM_THM_JUMP19", _t16(_J19, _where), name="far-" + _where,
+                    size=4, signature="i32()", expect=_sl_t, value=_t_value("thumb"),
+                    lo=-(1 << 20), hi=(1 << 20) - 1, align=1, branch=True, movable=False,
+                    params={"A": _LAND["thumb"], "PAD": _PAD, "COND": (0, 2, 10, 13),
+                            "GAP": (0x40000, 0x80000, 0xC0000, 0x20000)}))
