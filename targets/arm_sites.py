@@ -240,6 +240,8 @@ for _kind in ("data", "thumb", "arm"):
     bx lr
 site:
     .word target({_spell})+({{X}})-(1b+8-site)
+    .word _GLOBAL_OFFSET_TABLE_-.   @ unread: the object has a GOT even if the site's row
+                                    @ (a mutant) needs none, so a cached placement still fits
 """) + TARGETS[_kind], size=4, signature="i32()", name=_kind,
             expect=lambda v: v.S | v.T, params={"X": _X}))
     # GOT_BREL: G(S) + A - GOT, the GOT from a BASE_PREL word
