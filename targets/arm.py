@@ -184,6 +184,7 @@ def _target(name: str, triple: str, state: str, description: str) -> Target:
         syscalls=SYSCALLS,
         tls=TLS,
         traps=TRAPS,
+        sites="targets.arm_sites:RECIPES",
     )
 
 
