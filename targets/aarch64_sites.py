@@ -80,7 +80,7 @@ MARK = 0x5EED_0000_0000_C0D0
 _ENTRIES = 4
 _TARGET_CODE = """
     .section .rig.target,"ax",@progbits
-    .p2align 4
+    .p2align 2
     .globl target
 target:
     .set i, 0
@@ -160,7 +160,8 @@ site:
     .reloc ., R_AARCH64_NONE, target
     movz x0, #0x1234
     ret
-""", expect=lambda v: 0x1234)
+""",
+  expect=lambda v: 0x1234)
 # R_AARCH64_NULL (256): no recipe.  Neither clang's `.reloc` (it takes names only: "expected
 # relocation name" for a number, "unknown relocation name" for R_AARCH64_NULL) nor any operand
 # modifier spells type 256, and a recipe is assembly text: tests/targets/test_aarch64_asm.py
@@ -204,6 +205,19 @@ W("PREL64", ".xword target+{A}-.", 8, expect=lambda v: v.S + v.A - v.P,
   params={"A": (0, 3, -8, 1 << 40)})
 W("PREL32", ".word target+{A}-.", 4, expect=lambda v: v.S + v.A - v.P, value=lambda v: v.S + v.A - v.P,
   lo=-(1 << 31), hi=(1 << 32) - 1, params={"A": (0, 3, -8, 0x10000)})
+# ... and read by code as a signed offset from its own address (as compilers use it: the
+# -2^31 <= X < 2^31 half of the range round-trips; X above 2^31 reads back negative)
+R("PREL32", """
+    adr x1, site
+    ldrsw x2, [x1]
+    add x0, x1, x2
+    ret
+    .p2align 2
+site:
+    .word target+{A}-.
+""",
+  name="code", expect=lambda v: v.P + sx(v.S + v.A - v.P, 32), value=lambda v: v.S + v.A - v.P,
+  lo=-(1 << 31), hi=(1 << 32) - 1, params={"A": (0, 3, -8, 0x10000)})
 W("PREL16", ".hword target+{A}-.", 2, expect=lambda v: v.S + v.A - v.P, value=lambda v: v.S + v.A - v.P,
   lo=-(1 << 15), hi=(1 << 16) - 1, params={"A": (0, 3, -8, 0x100)})
 
@@ -217,52 +231,75 @@ R("PLT32", """
     .p2align 2
 site:
     .word target@PLT - . + {A}
-""", _TARGET_CODE, expect=lambda v: mark(v.A), value=lambda v: v.S + v.A - v.P,
+""",
+  _TARGET_CODE, expect=lambda v: mark(v.A), value=lambda v: v.S + v.A - v.P,
   lo=-(1 << 31), hi=(1 << 31) - 1, branch=True, params={"A": _BRANCH_A})
 
 # --- control flow ("Relocations for control-flow instructions") ----------------------------
-# TSTBR14: S + A - P, imm14 = X[15:2], -2^15 <= X < 2^15.  x1 has every bit but bit B set, so
-# the TBZ is taken only if it tests bit B (b5 in bit 31, b40 in bits 19-23, kept).
-R("TSTBR14", """
-    mov x1, #~(1 << {B})
+# The conditional branches: S + A - P, no veneer (an out-of-reach value is an overflow).  Several
+# instruction forms per row: other bits the encoder must keep, and more aimed examples per sweep
+# (the placements strategy keeps a drawn layout within the narrowest pc-relative reach, so only
+# an aimed value tests the range).
+def _cond(row: str, name: str, setup: str, insn: str, bits: int, **params) -> None:
+    R(row, f"""
+    {setup}
 site:
-    tbz x1, #{B}, target+{A}
+    {insn}
     movz x0, #0xbad
     ret
-""", _TARGET_CODE, expect=lambda v: mark(v.A), value=lambda v: v.S + v.A - v.P,
-  lo=-(1 << 15), hi=(1 << 15) - 4, align=4, params={"A": _BRANCH_A, "B": (0, 5, 31, 32, 47, 63)})
-# CONDBR19: S + A - P, imm19 = X[20:2], -2^20 <= X < 2^20; B.cond and CBZ/CBNZ.
-R("CONDBR19", """
-    cmp x0, x0
-site:
-    b.eq target+{A}
-    movz x0, #0xbad
-    ret
-""", _TARGET_CODE, expect=lambda v: mark(v.A), value=lambda v: v.S + v.A - v.P,
-  lo=-(1 << 20), hi=(1 << 20) - 4, align=4, params={"A": _BRANCH_A})
-R("CONDBR19", """
-    movz x3, #7
-site:
-    cbnz x3, target+{A}
-    movz x0, #0xbad
-    ret
-""", _TARGET_CODE, name="cbnz", expect=lambda v: mark(v.A), value=lambda v: v.S + v.A - v.P,
-  lo=-(1 << 20), hi=(1 << 20) - 4, align=4, params={"A": _BRANCH_A})
+""",
+      _TARGET_CODE, name=name, expect=lambda v: mark(v.A), value=lambda v: v.S + v.A - v.P,
+      lo=-(1 << bits), hi=(1 << bits) - 4, align=4, params={"A": _BRANCH_A, **params})
+
+
+# TSTBR14: imm14 = X[15:2], -2^15 <= X < 2^15.  The tested register has every bit but bit B set
+# (TBZ) or only bit B (TBNZ), so the branch is taken only if it tests bit B (b5 is bit 31, b40
+# bits 19-23: kept); the W forms have b5 = 0.
+_cond("TSTBR14", "", "mov x1, #~(1 << {B})", "tbz x1, #{B}, target+{A}", 15, B=(0, 5, 31, 32, 47, 63))
+_cond("TSTBR14", "tbnz", "mov x1, #(1 << {B})", "tbnz x1, #{B}, target+{A}", 15, B=(0, 7, 33, 63))
+_cond("TSTBR14", "tbz.w", "mov w1, #(0xffffffff ^ (1 << {B}))", "tbz w1, #{B}, target+{A}", 15,
+      B=(0, 9, 16, 31))
+_cond("TSTBR14", "tbnz.w", "mov w1, #(1 << {B})", "tbnz w1, #{B}, target+{A}", 15, B=(1, 15, 30))
+# CONDBR19: imm19 = X[20:2], -2^20 <= X < 2^20; B.cond, CBZ/CBNZ (X and W).
+_cond("CONDBR19", "", "cmp x0, x0", "b.eq target+{A}", 20)
+_cond("CONDBR19", "b.ne", "movz x3, #1\n    cmp x3, #2", "b.ne target+{A}", 20)
+_cond("CONDBR19", "cbnz", "movz x3, #7", "cbnz x3, target+{A}", 20)
+_cond("CONDBR19", "cbz.w", "movn x3, #0\n    movz w3, #0", "cbz w3, target+{A}", 20)
 # JUMP26/CALL26: S + A - P, imm26 = X[27:2], -2^27 <= X < 2^27; out of reach a veneer (aaelf64
-# 5.7.x "call and jump relocations": the linker may use a veneer): branch=True.
+# "Call and Jump relocations": the linker may route through a veneer): branch=True.  A tail B, a
+# B with the link register set by hand, a BL, and a BL followed by code that needs x30 intact.
+_B26 = dict(expect=lambda v: mark(v.A), value=lambda v: v.S + v.A - v.P, lo=-(1 << 27), hi=(1 << 27) - 4,
+            align=4, branch=True, params={"A": _BRANCH_A})
 R("JUMP26", """
 site:
     b target+{A}
-""", _TARGET_CODE, expect=lambda v: mark(v.A), value=lambda v: v.S + v.A - v.P,
-  lo=-(1 << 27), hi=(1 << 27) - 4, align=4, branch=True, params={"A": _BRANCH_A})
+""", _TARGET_CODE, **_B26)
+R("JUMP26", """
+    stp x29, x30, [sp, #-16]!
+    adr x30, 1f
+site:
+    b target+{A}
+1:  ldp x29, x30, [sp], #16
+    ret
+""", _TARGET_CODE, name="lr", **_B26)
 R("CALL26", """
     stp x29, x30, [sp, #-16]!
 site:
     bl target+{A}
     ldp x29, x30, [sp], #16
     ret
-""", _TARGET_CODE, expect=lambda v: mark(v.A), value=lambda v: v.S + v.A - v.P,
-  lo=-(1 << 27), hi=(1 << 27) - 4, align=4, branch=True, params={"A": _BRANCH_A})
+""", _TARGET_CODE, **_B26)
+R("CALL26", """
+    stp x29, x30, [sp, #-16]!
+    movz x0, #0
+site:
+    bl target+{A}
+    movz x1, #0x77
+    ldp x29, x30, [sp], #16
+    sub x0, x0, x1
+    add x0, x0, #0x77
+    ret
+""", _TARGET_CODE, name="after", **_B26)
 
 # --- PC-relative addresses --------------------------------------------------------------
 # LD_PREL_LO19: S + A - P, imm19 = X[20:2], -2^20 <= X < 2^20 (lld: a multiple of 4); the load reads
@@ -271,14 +308,16 @@ R("LD_PREL_LO19", """
 site:
     ldr x0, target+{A}
     ret
-""", _TARGET_DATA, expect=lambda v: pat(v.A), value=lambda v: v.S + v.A - v.P,
+""",
+  _TARGET_DATA, expect=lambda v: pat(v.A), value=lambda v: v.S + v.A - v.P,
   lo=-(1 << 20), hi=(1 << 20) - 4, align=4, params={"A": (0, 4, 0x1c, 0x7f4, 0xff8)})
 # ADR_PREL_LO21: S + A - P, immhi:immlo = X[20:0], -2^20 <= X < 2^20, any byte.
 R("ADR_PREL_LO21", """
 site:
     adr x0, target+{A}
     ret
-""", expect=lambda v: v.S + v.A, value=lambda v: v.S + v.A - v.P,
+""",
+  expect=lambda v: v.S + v.A, value=lambda v: v.S + v.A - v.P,
   lo=-(1 << 20), hi=(1 << 20) - 1, params={"A": (0, 1, 2, 3, -5, 0x7ff)})
 # ADR_PREL_PG_HI21: Page(S + A) - Page(P), immhi:immlo = X[32:12], -2^32 <= X < 2^32.
 _ADRP_A = (0, 1, 0xfff, 0x1000, -1, 0x12345)
@@ -286,14 +325,19 @@ R("ADR_PREL_PG_HI21", """
 site:
     adrp x0, target+{A}
     ret
-""", expect=lambda v: page(v.S + v.A), value=lambda v: page(v.S + v.A) - page(v.P),
+""",
+  expect=lambda v: page(v.S + v.A), value=lambda v: page(v.S + v.A) - page(v.P),
   lo=-(1 << 32), hi=(1 << 32) - 4096, align=4096, params={"A": _ADRP_A})
 # _NC: no check; the CPU adds X[32:12] sign-extended (33 bits) to Page(P).
+# The place sits mid-page (a Page(S + A - P) slip then shows even for a page-aligned S + A).
 R("ADR_PREL_PG_HI21_NC", """
+    b site
+    .space 0x7fc
 site:
     adrp x0, :pg_hi21_nc:target+{A}
     ret
-""", expect=lambda v: page(v.P) + sx(page(v.S + v.A) - page(v.P), 33), params={"A": _ADRP_A})
+""",
+  expect=lambda v: page(v.P) + sx(page(v.S + v.A) - page(v.P), 33), params={"A": _ADRP_A})
 
 # --- low 12 bits, on a page computed from an ABS64 literal -------------------------------
 _LO12 = """
@@ -344,37 +388,42 @@ site:
     .reloc ., R_AARCH64_MOVW_UABS_G0, target+{A}
     movz x0, #0
     ret
-""", _ABS_T, expect=lambda v: movz(v.S + v.A, 0), movable=False,
+""",
+  _ABS_T, expect=lambda v: movz(v.S + v.A, 0), movable=False,
   params={"S": (0x10, 0x1234, 0xfff0), "A": (0, 0xf, -0x10)})
 R("MOVW_UABS_G0_NC", _LOAD_K + """
 site:
     movk x0, #:abs_g0_nc:target+{A}
     ret
-""", expect=lambda v: movk(v.S + v.A, 0), params={"A": (0, 0x1234, -0x20000, 0x7fff0000, 1 << 47)})
+""",
+  expect=lambda v: movk(v.S + v.A, 0), params={"A": (0, 0x1234, -0x20000, 0x7fff0000, 1 << 47)})
 for g, n, adds in _UABS:
     R(f"MOVW_UABS_{g}", f"""
 site:
     movz x0, #:abs_{g.lower()}:target+{{A}}
     ret
-""", expect=lambda v, n=n: movz(v.S + v.A, n), value=lambda v: v.S + v.A,
+""",
+  expect=lambda v, n=n: movz(v.S + v.A, n), value=lambda v: v.S + v.A,
       lo=0, hi=(1 << (16 * n + 16)) - 1, params={"A": adds})
     R(f"MOVW_UABS_{g}_NC", _LOAD_K + f"""
 site:
     movk x0, #:abs_{g.lower()}_nc:target+{{A}}
     ret
-""", expect=lambda v, n=n: movk(v.S + v.A, n), params={"A": (0, 0x1234, -0x20000, 0x7fff0000, 1 << 47)})
+""",
+  expect=lambda v, n=n: movk(v.S + v.A, n), params={"A": (0, 0x1234, -0x20000, 0x7fff0000, 1 << 47)})
 R("MOVW_UABS_G3", """
 site:
     movz x0, #:abs_g3:target+{A}
     ret
-""", expect=lambda v: movz(v.S + v.A, 3), params={"A": (0, 1 << 48, 0x1234 << 48, -(1 << 63), -1)})
+""",
+  expect=lambda v: movz(v.S + v.A, 3), params={"A": (0, 1 << 48, 0x1234 << 48, -(1 << 63), -1)})
 
 # --- MOVW, signed: S + A; MOV[NZ] by the sign of X; -2^(16n+16) <= X < 2^(16n+16)
 # The packed placement (S ~ 2^24) must load too: negative X down to about -A; the negative edges
 # come from an absolute symbol ("abs"; no overflow can be asked of those).
 _SABS = [(1, (0, 8, -0x10000, -0x7fff0000)),
          (2, (0, 0x1234, -(1 << 47), -(1 << 40)))]
-_SABS_ABS = [(0, (0, 0x8000, 0xfff0), (0, 0xf, -0x8000, -0x10000)),
+_SABS_ABS = [(0, (0, 0x8000, 0xfff0), (-0x10000, 0, 0xf, -0x8000)),
              (1, (0, 0x10, 0xfffffff0), (0, 0xf, -0x12345678, -(1 << 32))),
              (2, (0, 0x10, 0xfffffffffff0), (0, 0xf, -(1 << 40) + 3, -(1 << 48)))]
 for n, ss, adds in _SABS_ABS:
@@ -383,14 +432,16 @@ site:
     .reloc ., R_AARCH64_MOVW_SABS_G{n}, target+{{A}}
     movz x0, #0, lsl #{16 * n}
     ret
-""", _ABS_T, name="abs" if n else "", expect=lambda v, n=n: movnz(v.S + v.A, n), movable=False,
+""",
+  _ABS_T, name="abs" if n else "", expect=lambda v, n=n: movnz(v.S + v.A, n), movable=False,
       params={"S": ss, "A": adds})
 for n, adds in _SABS:
     R(f"MOVW_SABS_G{n}", f"""
 site:
     movz x0, #:abs_g{n}_s:target+{{A}}
     ret
-""", expect=lambda v, n=n: movnz(v.S + v.A, n), value=lambda v: v.S + v.A,
+""",
+  expect=lambda v, n=n: movnz(v.S + v.A, n), value=lambda v: v.S + v.A,
       lo=-(1 << (16 * n + 16)), hi=(1 << (16 * n + 16)) - 1, params={"A": adds})
 
 # --- MOVW, PC-relative: S + A - P; MOV[NZ] (G0..G2 checked, G3 not), MOVK for _NC
@@ -400,18 +451,21 @@ for n in range(3):
 site:
     movz x0, #:prel_g{n}:target+{{A}}
     ret
-""", expect=lambda v, n=n: movnz(v.S + v.A - v.P, n), value=lambda v: v.S + v.A - v.P,
+""",
+  expect=lambda v, n=n: movnz(v.S + v.A - v.P, n), value=lambda v: v.S + v.A - v.P,
       lo=-(1 << (16 * n + 16)), hi=(1 << (16 * n + 16)) - 1, params={"A": _PREL_A})
     R(f"MOVW_PREL_G{n}_NC", _LOAD_K + f"""
 site:
     movk x0, #:prel_g{n}_nc:target+{{A}}
     ret
-""", expect=lambda v, n=n: movk(v.S + v.A - v.P, n), params={"A": _PREL_A + (1 << 40, -(1 << 40))})
+""",
+  expect=lambda v, n=n: movk(v.S + v.A - v.P, n), params={"A": _PREL_A + (1 << 40, -(1 << 40))})
 R("MOVW_PREL_G3", """
 site:
     movz x0, #:prel_g3:target+{A}
     ret
-""", expect=lambda v: movnz(sx(v.S + v.A - v.P), 3), params={"A": (0, 8, -(1 << 62), 1 << 62, 1 << 48)})
+""",
+  expect=lambda v: movnz(sx(v.S + v.A - v.P), 3), params={"A": (-(1 << 62), 0, 8, 1 << 62, 1 << 48)})
 
 # --- GOT ----------------------------------------------------------------------------------
 # ADR_GOT_PAGE: Page(G(S)) - Page(P); LD64_GOT_LO12_NC: G(S)[11:3]; the slot holds S: the load
@@ -432,7 +486,8 @@ site:
     ldr x0, [x1, #:gotpage_lo15:target]
     ldr x0, [x0]
     ret
-""", _TARGET_DATA, expect=lambda v: pat(0))
+""",
+  _TARGET_DATA, expect=lambda v: pat(0))
 
 # --- TLS, local-exec: X = S + A - TP ------------------------------------------------------
 # The TP offset X0 of `target` itself depends on where the rig puts the module in the TLS image,
@@ -479,14 +534,16 @@ site:
 """ + _X0_BY_ADD + """
     sub x0, x2, x3
     ret
-""", expect=lambda v: v.A, params={"A": _MID_A})
+""",
+  expect=lambda v: v.A, params={"A": _MID_A})
 _tls("TLSLE_MOVW_TPREL_G0", """
 site:
     movz x2, #:tprel_g0:target+{A}
 """ + _X0_BY_ADD + """
     sub x0, x2, x3
     ret
-""", expect=lambda v: v.A, params={"A": _SMALL_A})
+""",
+  expect=lambda v: v.A, params={"A": _SMALL_A})
 # ADD hi12 (X[23:12], 0 <= X < 2^24) and lo12 (X[11:0]): TP + X - (TP + X0) = A.
 _ADD_SEQ = """
     {SH}add x2, x1, #:tprel_hi12:target+{A}
@@ -509,7 +566,8 @@ def _tls_ldst(row: str, insn: str, size: int, offsets, tail: str = "", expect=No
 site:
     {insn}{tail}
     ret
-""", expect=expect or (lambda v: pat(v.A, size)), params={"A": offsets})
+""",
+  expect=expect or (lambda v: pat(v.A, size)), params={"A": offsets})
 
 
 _tls_ldst("TLSLE_LDST8_TPREL_LO12_NC", "ldrb w0, [x1, #:tprel_lo12_nc:target+{A}]", 1,
