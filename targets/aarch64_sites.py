@@ -260,11 +260,14 @@ _cond("TSTBR14", "tbnz", "mov x1, #(1 << {B})", "tbnz x1, #{B}, target+{A}", 15,
 _cond("TSTBR14", "tbz.w", "mov w1, #(0xffffffff ^ (1 << {B}))", "tbz w1, #{B}, target+{A}", 15,
       B=(0, 9, 16, 31))
 _cond("TSTBR14", "tbnz.w", "mov w1, #(1 << {B})", "tbnz w1, #{B}, target+{A}", 15, B=(1, 15, 30))
+_cond("TSTBR14", "tbz.hi", "mov x1, #~(1 << {B})", "tbz x1, #{B}, target+{A}", 15, B=(62, 40, 35, 48))
 # CONDBR19: imm19 = X[20:2], -2^20 <= X < 2^20; B.cond, CBZ/CBNZ (X and W).
 _cond("CONDBR19", "", "cmp x0, x0", "b.eq target+{A}", 20)
 _cond("CONDBR19", "b.ne", "movz x3, #1\n    cmp x3, #2", "b.ne target+{A}", 20)
 _cond("CONDBR19", "cbnz", "movz x3, #7", "cbnz x3, target+{A}", 20)
 _cond("CONDBR19", "cbz.w", "movn x3, #0\n    movz w3, #0", "cbz w3, target+{A}", 20)
+_cond("CONDBR19", "b.lt", "movn x3, #0\n    cmp x3, #2", "b.lt target+{A}", 20)
+_cond("CONDBR19", "cbz", "movz x3, #0", "cbz x3, target+{A}", 20)
 # JUMP26/CALL26: S + A - P, imm26 = X[27:2], -2^27 <= X < 2^27; out of reach a veneer (aaelf64
 # "Call and Jump relocations": the linker may route through a veneer): branch=True.  A tail B, a
 # B with the link register set by hand, a BL, and a BL followed by code that needs x30 intact.
@@ -300,6 +303,17 @@ site:
     add x0, x0, #0x77
     ret
 """, _TARGET_CODE, name="after", **_B26)
+# two calls, the second 8 bytes on with the same addend (its value 8 less): both must land
+R("CALL26", """
+    stp x19, x30, [sp, #-16]!
+site:
+    bl target+{A}
+    mov x19, x0
+    bl target+{A}
+    add x0, x0, x19
+    ldp x19, x30, [sp], #16
+    ret
+""", _TARGET_CODE, name="twice", **{**_B26, "expect": lambda v: 2 * mark(v.A)})
 
 # --- PC-relative addresses --------------------------------------------------------------
 # LD_PREL_LO19: S + A - P, imm19 = X[20:2], -2^20 <= X < 2^20 (lld: a multiple of 4); the load reads
