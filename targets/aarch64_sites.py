@@ -314,6 +314,18 @@ site:
     ldp x19, x30, [sp], #16
     ret
 """, _TARGET_CODE, name="twice", **{**_B26, "expect": lambda v: 2 * mark(v.A)})
+# a backward call: the target's section comes first in the object (packed: below the site)
+RECIPES.append(SiteRecipe("R_AARCH64_CALL26", _TARGET_CODE + """
+    .section .rig.site,"ax",@progbits
+    .p2align 2
+    .globl probe
+probe:
+    stp x29, x30, [sp, #-16]!
+site:
+    bl target+{A}
+    ldp x29, x30, [sp], #16
+    ret
+""", name="back", **_B26))
 
 # --- PC-relative addresses --------------------------------------------------------------
 # LD_PREL_LO19: S + A - P, imm19 = X[20:2], -2^20 <= X < 2^20 (lld: a multiple of 4); the load reads

@@ -73,5 +73,9 @@ BUGS = [
     B("prel32-unsigned-only", "range", "PREL32", "PREL32 checked as unsigned: a backward word refused", lo=0),
     B("jump26-no-stub", "stub", "JUMP26", "a far B written directly (wraps) instead of through a veneer",
       field=unchecked(_CALL26)),
+    B("prel64-without-P", "expr", "PREL64", "PREL64 computed as S + A (the - P forgotten)", expr=Expr.ABS),
+    B("tlsdesc-call-relocated", "expr", "TLSDESC_CALL",
+      "the TLSDESC_CALL marker treated as a CALL26 to the descriptor (the BLR overwritten)",
+      expr=Expr.TLSDESC_PC, field=_CALL26),
     B("abs64-truncated", "encoder", "ABS64", "ABS64 written as a 32-bit word", encode=lambda w, v: v & 0xFFFFFFFF),
 ]
