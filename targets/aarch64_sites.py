@@ -448,7 +448,7 @@ site:
 # The packed placement (S ~ 2^24) must load too: negative X down to about -A; the negative edges
 # come from an absolute symbol ("abs"; no overflow can be asked of those).
 _SABS = [(1, (0, 8, -0x10000, -0x7fff0000)),
-         (2, (0, 0x1234, -(1 << 47), -(1 << 40)))]
+         (2, (0, 0x1234, -(1 << 47), -(1 << 40), 0xffff00000000))]
 _SABS_ABS = [(0, (0, 0x8000, 0xfff0), (-0x10000, 0, 0xf, -0x8000)),
              (1, (0, 0x10, 0xfffffff0), (0, 0xf, -0x12345678, -(1 << 32))),
              (2, (0, 0x10, 0xfffffffffff0), (0, 0xf, -(1 << 40) + 3, -(1 << 48)))]
@@ -472,6 +472,8 @@ site:
 
 # --- MOVW, PC-relative: S + A - P; MOV[NZ] (G0..G2 checked, G3 not), MOVK for _NC
 _PREL_A = (0, 8, -8, 0x1234)
+# G2 also with an addend near 2^48 (an aimed target 4 GiB away then passes the range)
+_PREL_AS = (_PREL_A, _PREL_A, _PREL_A + (0xffff00000000, -0xffff00000000))
 for n in range(3):
     R(f"MOVW_PREL_G{n}", f"""
 site:
@@ -479,7 +481,7 @@ site:
     ret
 """,
   expect=lambda v, n=n: movnz(v.S + v.A - v.P, n), value=lambda v: v.S + v.A - v.P,
-      lo=-(1 << (16 * n + 16)), hi=(1 << (16 * n + 16)) - 1, params={"A": _PREL_A})
+      lo=-(1 << (16 * n + 16)), hi=(1 << (16 * n + 16)) - 1, params={"A": _PREL_AS[n]})
     R(f"MOVW_PREL_G{n}_NC", _LOAD_K + f"""
 site:
     movk x0, #:prel_g{n}_nc:target+{{A}}
