@@ -347,7 +347,10 @@ site:
   lo=-(1 << 20), hi=(1 << 20) - 1, params={"A": (0, 1, 2, 3, -5, 0x7ff)})
 # ADR_PREL_PG_HI21: Page(S + A) - Page(P), immhi:immlo = X[32:12], -2^32 <= X < 2^32.
 _ADRP_A = (0, 1, 0xfff, 0x1000, -1, 0x12345)
+# The place sits mid-page (a Page(S + A - P) slip then shows even for a page-aligned S + A).
 R("ADR_PREL_PG_HI21", """
+    b site
+    .space 0x7fc
 site:
     adrp x0, target+{A}
     ret
