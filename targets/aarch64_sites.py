@@ -344,7 +344,7 @@ site:
     ret
 """,
   expect=lambda v: v.S + v.A, value=lambda v: v.S + v.A - v.P,
-  lo=-(1 << 20), hi=(1 << 20) - 1, params={"A": (0, 1, 2, 3, -5, 0x7ff)})
+  lo=-(1 << 20), hi=(1 << 20) - 1, params={"A": (3, 0, 1, 2, -5, 0x7ff)})
 # ADR_PREL_PG_HI21: Page(S + A) - Page(P), immhi:immlo = X[32:12], -2^32 <= X < 2^32.
 _ADRP_A = (0, 1, 0xfff, 0x1000, -1, 0x12345)
 # The place sits mid-page (a Page(S + A - P) slip then shows even for a page-aligned S + A).
