@@ -314,6 +314,21 @@ site:
     ldp x19, x30, [sp], #16
     ret
 """, _TARGET_CODE, name="twice", **{**_B26, "expect": lambda v: 2 * mark(v.A)})
+# a call from mid-function: a callee-saved register must survive the call (a veneer may only
+# use x16/x17)
+R("CALL26", """
+    stp x29, x30, [sp, #-32]!
+    mov x29, sp
+    str x19, [sp, #16]
+    movz x19, #5
+site:
+    bl target+{A}
+    add x0, x0, x19
+    ldr x19, [sp, #16]
+    ldp x29, x30, [sp], #32
+    sub x0, x0, #5
+    ret
+""", _TARGET_CODE, name="mid", **_B26)
 # a backward call: the target's section comes first in the object (packed: below the site)
 RECIPES.append(SiteRecipe("R_AARCH64_CALL26", _TARGET_CODE + """
     .section .rig.site,"ax",@progbits
