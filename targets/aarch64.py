@@ -125,4 +125,5 @@ TARGET = Target(
     syscalls=SYSCALLS,
     tls=TLS,
     traps=TRAPS,
+    sites="targets.aarch64_sites:RECIPES",
 )
