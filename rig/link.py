@@ -305,7 +305,8 @@ def link(obj: ObjectFile, layout: Layout, target: Target, resolve: Resolver,
                     v = fld.prepare(v)
                 via = "stub"
         lo = fld.lo
-        if (lo is not None and not lo <= v < fld.hi) or v % fld.align:
+        # the inline test is the hot path; `fits` has the last word (a mutant's unchecked field)
+        if ((lo is not None and not lo <= v < fld.hi) or v % fld.align) and not fld.fits(v):
             route = f" through its stub at {L:#x} (the distance to the stub)" if L is not None else ""
             raise RelocationOverflow(
                 f"{obj.name}: {howto.name} at {obj.section(r.section).name}+{r.offset:#x} (P={P:#x}) "

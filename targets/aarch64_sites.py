@@ -162,10 +162,17 @@ site:
     ret
 """,
   expect=lambda v: 0x1234)
-# R_AARCH64_NULL (256): no recipe.  Neither clang's `.reloc` (it takes names only: "expected
-# relocation name" for a number, "unknown relocation name" for R_AARCH64_NULL) nor any operand
-# modifier spells type 256, and a recipe is assembly text: tests/targets/test_aarch64_asm.py
-# renumbers a NONE in the object instead (test_null_is_a_none).
+# R_AARCH64_NULL (256, aaelf64's withdrawn number, "treat as NONE"): neither clang's `.reloc`
+# (it takes names only: "expected relocation name" for a number, "unknown relocation name" for
+# R_AARCH64_NULL) nor any operand modifier spells type 256, so the NONE is renumbered in the
+# assembled object (`retype`); the word stays as assembled.
+R("NULL", """
+site:
+    .reloc ., R_AARCH64_NONE, target
+    movz x0, #0x4321
+    ret
+""",
+  expect=lambda v: 0x4321, retype=((0, 256),))
 
 # --- data words (aaelf64 "Static Data relocations") ----------------------------------------
 _DATA_WORD = """

@@ -328,6 +328,9 @@ class SiteRecipe:
     movable: bool = True              #: the generator may move `.rig.target` to aim the value
     name: str = ""                    #: tells several recipes of one row apart
     reloc: str = "static"             #: the relocation model the runtime sees (PIC adds a GOT)
+    #: (old, new) relocation type numbers renumbered in the assembled object, for a row no
+    #: assembler spells (R_AARCH64_NULL: a `.reloc ., R_AARCH64_NONE` made 256)
+    retype: Tuple[Tuple[int, int], ...] = ()
 
     @property
     def label(self) -> str:

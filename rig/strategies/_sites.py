@@ -40,7 +40,8 @@ from ._placements import placements
 
 SITE_SECTION, TARGET_SECTION = ".rig.site", ".rig.target"
 #: How the field's value is aimed; "drawn" keeps the placement as `placements` drew it.
-AIMS = ("drawn", "bit", "edge", "past", "uniform")
+#: The edges and just past them come twice: an off-by-one range check shows at one value.
+AIMS = ("drawn", "bit", "edge", "past", "uniform", "edge", "past", "misaligned")
 _PLACEHOLDER = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 
 
@@ -63,6 +64,11 @@ class SiteCase:
     def source(self) -> str:
         """The recipe's assembly with the parameters filled in."""
         return fill(self.recipe.asm, self.params)
+
+    def loadable(self):
+        """What `Jit.load` is given: the assembly, or (a recipe that renumbers relocation
+        types) the object it assembles to, renumbered."""
+        return loadable(self.recipe, self.source, self.target)
 
     def describe(self) -> str:
         """The example in one line, for a report."""
@@ -88,10 +94,44 @@ def fill(asm: str, params: Mapping[str, int]) -> str:
     return _PLACEHOLDER.sub(sub, asm)
 
 
+def loadable(recipe: SiteRecipe, text: str, target: str):
+    """`text`, or for a recipe with `retype` its object with the types renumbered."""
+    if not recipe.retype:
+        return text
+    from .. import compile as _compile
+    obj = _compile.compile_source(text, _targets.get(target), _compile.Options(recipe.reloc), _name(recipe, text))
+    return retyped(obj, recipe.retype)
+
+
 def _name(recipe: SiteRecipe, text: str) -> str:
     digest = hashlib.sha1(text.encode()).hexdigest()[:10]
     label = re.sub(r"[^A-Za-z0-9_]+", "_", recipe.label)
     return f"site_{label}_{digest}.s"
+
+
+def retyped(obj: bytes, pairs: Sequence[Tuple[int, int]]) -> bytes:
+    """`obj` with every relocation of type `old` renumbered `new`, for each (old, new):
+    how a row no assembler spells gets into an object (ELF32: r_info = sym << 8 | type,
+    ELF64: sym << 32 | type; REL and RELA)."""
+    import io
+    from elftools.elf.elffile import ELFFile
+    from elftools.elf.relocation import RelocationSection
+    elf = ELFFile(io.BytesIO(obj))
+    wide = elf.elfclass == 64
+    word, bits = (8, 32) if wide else (4, 8)
+    mask = (1 << bits) - 1
+    out = bytearray(obj)
+    renumber = dict(pairs)
+    for sec in elf.iter_sections():
+        if not isinstance(sec, RelocationSection):
+            continue
+        for i in range(sec.num_relocations()):
+            at = sec["sh_offset"] + i * sec["sh_entsize"] + word        # r_info follows r_offset
+            info = int.from_bytes(out[at:at + word], "little")
+            new = renumber.get(info & mask)
+            if new is not None:
+                out[at:at + word] = ((info & ~mask) | new).to_bytes(word, "little")
+    return bytes(out)
 
 
 def _values(recipe: SiteRecipe, params: Mapping[str, int], S: int, T: int, P: int) -> SiteValues:
@@ -117,10 +157,11 @@ def _aimed(draw, recipe: SiteRecipe) -> Tuple[str, Optional[int]]:
     if kind == "edge":
         return kind, draw(st.sampled_from(sorted({lo, top, lo + align, top - align, 0, align})), label="edge")
     if kind == "past":
-        past = [top + align, top + 2 * align, lo - align]
-        if align > 1:
-            past += [align + 1, top - align + 1]            # misaligned, inside the range
-        return kind, draw(st.sampled_from(past), label="past")
+        return kind, draw(st.sampled_from((top + align, lo - align, top + 2 * align, lo - 2 * align)), label="past")
+    if kind == "misaligned":
+        if align == 1:
+            return "drawn", None
+        return kind, draw(st.sampled_from((align + 1, top - align + 1, lo + align - 1)), label="misaligned")
     if kind == "uniform":
         v = draw(st.integers(lo, top), label="value")
         return kind, v - v % align
@@ -164,7 +205,7 @@ class SiteChecker:
         hit = self._probes.get(key)
         if hit is None:
             jit = self.jit(recipe.reloc)
-            mod = jit.load(text, name=name, placement="packed")
+            mod = jit.load(loadable(recipe, text, self.target), name=name, placement="packed")
             try:
                 lay = mod.layout
                 site = mod.address("site") + recipe.field_offset
@@ -243,7 +284,8 @@ class SiteChecker:
         jit = self.jit(recipe.reloc)
         mod, offsets = self._probe(recipe, text)
         try:
-            placed = jit.load(text, name=_name(recipe, text), seed=rng.randrange(1 << 30))
+            placed = jit.load(loadable(recipe, text, self.target), name=_name(recipe, text),
+                              seed=rng.randrange(1 << 30))
         except RigError:
             return None
         mapping = placed.layout.mapping()
@@ -284,7 +326,7 @@ class SiteChecker:
         planned = self._sv(recipe, params, offsets, case.placement) if recipe.movable else None
         result = SiteResult()
         try:
-            mod = jit.load(text, name=_name(recipe, text), placement=dict(case.placement))
+            mod = jit.load(case.loadable(), name=_name(recipe, text), placement=dict(case.placement))
         except RelocationOverflow as e:
             if planned is not None and recipe.value is not None:
                 v = recipe.value(planned)

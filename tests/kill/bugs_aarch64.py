@@ -78,4 +78,6 @@ BUGS = [
       "the TLSDESC_CALL marker treated as a CALL26 to the descriptor (the BLR overwritten)",
       expr=Expr.TLSDESC_PC, field=_CALL26),
     B("abs64-truncated", "encoder", "ABS64", "ABS64 written as a 32-bit word", encode=lambda w, v: v & 0xFFFFFFFF),
+    B("null-as-adr", "expr", "NULL", "R_AARCH64_NULL (256, treat as NONE) applied as an ADR to its symbol",
+      expr=Expr.PC, field=_ADR),
 ]
