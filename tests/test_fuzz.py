@@ -25,6 +25,10 @@ def test_fuzz_all_targets_json(capsys, tmp_path):
     for t in by_target.values():
         assert t["examples"] >= 20 and not t["failures"]
         assert t["relocations"] and t["never_applied"] is not None
+        # the type-directed sweep: every row of the table applied, per type sites and values counted
+        assert t["never_applied"] == [] and t["site_recipes"] >= 50
+        assert all(v["generator_sites"] >= 1 for v in t["types"].values()), t["types"]
+        assert sum(v["distinct_values"] >= 5 for v in t["types"].values()) >= 20
     assert by_target["aarch64"]["relocations"].get("R_AARCH64_CALL26")
 
 
