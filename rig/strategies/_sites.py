@@ -272,13 +272,28 @@ class SiteChecker:
             return moved
         return None
 
-    def random_case(self, recipe: SiteRecipe, rng, aims: Sequence[str] = ("bit", "edge", "past", "uniform")
-                    ) -> Optional[SiteCase]:
+    def boundaries(self, recipe: SiteRecipe, rng) -> List[SiteCase]:
+        """Cases at the field's range, exactly: its two ends and one step past each
+        (an off-by-one range check shows at one value only, which random aims hit
+        now and then; `sweep` checks these first, every time).  Empty for a recipe
+        with no range or a target it may not move."""
+        if recipe.value is None or recipe.lo is None or not recipe.movable:
+            return []
+        top = recipe.hi - recipe.hi % recipe.align
+        out = []
+        for v in (recipe.lo, top, recipe.lo - recipe.align, top + recipe.align):
+            case = self.random_case(recipe, rng, value=v)
+            if case is not None:
+                out.append(case)
+        return out
+
+    def random_case(self, recipe: SiteRecipe, rng, aims: Sequence[str] = ("bit", "edge", "past", "uniform"),
+                    value: Optional[int] = None) -> Optional[SiteCase]:
         """A case drawn with `rng` (a `random.Random`) instead of Hypothesis, for
         campaigns that are not Hypothesis tests (`rig fuzz --engine`): random
         parameters, the rig's random placement, and a field value aimed as
-        `cases` aims it (bit, edge, just past, uniform).  None when the snippet
-        cannot be placed so."""
+        `cases` aims it (bit, edge, just past, uniform), or at `value` exactly.
+        None when the snippet cannot be placed so."""
         params = {k: rng.choice(tuple(v)) for k, v in recipe.params.items()}
         text = fill(recipe.asm, params)
         jit = self.jit(recipe.reloc)
@@ -294,8 +309,10 @@ class SiteChecker:
         if recipe.value is not None and recipe.lo is not None and recipe.movable:
             lo, hi, align = recipe.lo, recipe.hi, recipe.align
             top = hi - hi % align
-            kind = rng.choice(tuple(aims))
-            if kind == "bit":
+            kind = "boundary" if value is not None else rng.choice(tuple(aims))
+            if kind == "boundary":
+                aim = value
+            elif kind == "bit":
                 width = max(abs(lo), hi + 1).bit_length()
                 low = max(0, (align - 1).bit_length())
                 aim = (1 << rng.randint(low, max(low, width - 1))) + align * rng.randint(-2, 2)
@@ -309,9 +326,13 @@ class SiteChecker:
                 aim -= aim % align
             moved = self._move(jit, mod, recipe, params, offsets, mapping, aim)
             if moved is None:
+                if value is not None:
+                    return None
                 kind, aim = "drawn", None
             else:
                 mapping = moved
+        elif value is not None:
+            return None
         return SiteCase(self.target, recipe, params, mapping, aim, kind)
 
     # -- checking --------------------------------------------------------------------------
@@ -437,6 +458,22 @@ class SweepReport:
             self.values.setdefault(name, set()).add(value)
 
 
+def _boundaries_pass(c: SiteChecker, recipe: SiteRecipe, report: SweepReport, rng, tick) -> bool:
+    """Check `recipe` at its field's range ends and one step past them; False (and a
+    failure in `report`) when one of them is wrong."""
+    for case in c.boundaries(recipe, rng):
+        try:
+            result = c.check(case)
+        except PlacementError:
+            continue
+        except SiteMismatch as e:
+            report.failures.append(f"{e} [a boundary of the field's range, {_hex(case.aim)}, checked first]")
+            return False
+        report.record(recipe, result)
+        tick()
+    return True
+
+
 def _site_property(c: SiteChecker, recipe: SiteRecipe, report: SweepReport, tick):
     from hypothesis import given, reject
 
@@ -462,6 +499,7 @@ def sweep(target: str, *, per_recipe: int = 5, seed: Optional[int] = None, datab
     message, and the sweep goes on to the next recipe (with `failfast`, it ends there).
     Without `shrink`, a failure is reported as found (a kill matrix asks only whether
     a bug is caught; shrinking each one would take most of its time)."""
+    import random
     from hypothesis import HealthCheck, Phase, seed as hyp_seed, settings
     c = checker(target, executor)
     report = report or SweepReport(c.target)
@@ -470,6 +508,10 @@ def sweep(target: str, *, per_recipe: int = 5, seed: Optional[int] = None, datab
         if index % n != k:
             continue
         report.recipes += 1
+        if not _boundaries_pass(c, recipe, report, random.Random(f"{seed} {index} {recipe.label}"), tick):
+            if failfast:
+                break
+            continue
 
         prop = _site_property(c, recipe, report, tick)
         prop.hypothesis.inner_test._hypothesis_internal_add_digest = \
