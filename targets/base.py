@@ -275,7 +275,8 @@ class SiteValues:
         self.S, self.T, self.P, self.A, self.p = S, T, P, A, dict(params)
 
     def __repr__(self) -> str:
-        extra = "".join(f", {k}={v:#x}" for k, v in self.p.items() if k != "A")
+        extra = "".join(f", {k}={v:#x}" if isinstance(v, int) else f", {k}={v}"
+                        for k, v in self.p.items() if k != "A")
         return f"S={self.S:#x}, T={self.T}, P={self.P:#x}, A={self.A:#x}{extra}"
 
 

@@ -461,13 +461,25 @@ class SweepReport:
 def _boundaries_pass(c: SiteChecker, recipe: SiteRecipe, report: SweepReport, rng, tick) -> bool:
     """Check `recipe` at its field's range ends and one step past them; False (and a
     failure in `report`) when one of them is wrong."""
-    for case in c.boundaries(recipe, rng):
+    try:
+        cases = c.boundaries(recipe, rng)
+    except PlacementError:
+        cases = []
+    except Exception as e:                  # noqa: BLE001 - the snippet itself no longer loads
+        report.failures.append(f"{recipe.label} on {c.target}: the snippet does not load at the rig's own "
+                               f"placements: {type(e).__name__}: {e}")
+        return False
+    for case in cases:
         try:
             result = c.check(case)
         except PlacementError:
             continue
         except SiteMismatch as e:
             report.failures.append(f"{e} [a boundary of the field's range, {_hex(case.aim)}, checked first]")
+            return False
+        except Exception as e:              # noqa: BLE001 - a crash of the example is a finding too
+            report.failures.append(f"{case.describe()} [a boundary of the field's range, {_hex(case.aim)}]: "
+                                   f"{type(e).__name__}: {e}")
             return False
         report.record(recipe, result)
         tick()
