@@ -308,7 +308,10 @@ def compare_full(obj: bytes, target: str, placement: Dict[str, int], externals: 
             if held is None and value is not None and (slot == rec.S or mine & full == rec.S & full):
                 continue        # the engine relaxed the GOT load: straight to the symbol (pc-relative or absolute)
             if held is not None:
-                want = rec.S | rec.T if t.interworking else rec.S
+                # a GOT slot holds the symbol's address with its Thumb bit (the site's own value,
+                # G(S) + A - P, has none: the trace's T is 0 there), so T is the symbol's
+                thumb = bool(rel.symbol and getattr(o.symbols[rel.symbol], "thumb", False))
+                want = rec.S | int(thumb) if t.interworking else rec.S
                 if held != want:
                     cmp.disagreements.append(Disagreement(target, name, "got", sec.name, off, rec.symbol, held,
                                                           want, held ^ want, t.pointer_size, res.command))
