@@ -502,6 +502,8 @@ def _fuzz_engine(ns) -> int:
     if report.own_placement:
         con.print(f"{report.engine} chose the placement itself in {report.own_placement} of {report.links} links "
                   f"(it lays sections out on its own): the references were linked at its placement", highlight=False)
+    for why, n in sorted(report.documented.items()):
+        con.print(f"documented difference, {n} site(s), not a finding: {why}", highlight=False)
     for (target, type_, kind), f in sorted(report.findings.items()):
         d = f.disagreement
         con.print(f"[red]{target} {type_} ({kind})[/red] x{f.count}: {d} [{f.program}, seed {f.seed}]",

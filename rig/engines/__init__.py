@@ -35,6 +35,7 @@ from targets.base import GOT_ENTRY_OF, Expr
 
 from ..errors import RigError
 from .base import Engine, EngineResult, LldEngine, RigEngine, draw_placement, rig_link
+from .known import documented
 from .jitlink import JitLinkEngine
 from .rtdyld import RtdyldEngine
 
@@ -184,6 +185,8 @@ class Comparison:
     placement: Optional[Dict[str, int]] = None
     #: (section, offset) -> (type, the engine's message): sites the engine refused to link (not compared)
     refused_sites: Dict[tuple, tuple] = field(default_factory=dict)
+    #: reason -> sites: differences `rig.engines.known` documents (not findings)
+    documented: Dict[str, int] = field(default_factory=dict)
 
 
 def _decode(fld, word: int, mask: int) -> Optional[int]:
@@ -322,6 +325,10 @@ def compare_full(obj: bytes, target: str, placement: Dict[str, int], externals: 
             continue
         if rel.howto.expr is Expr.BRANCH:
             pending_stubs.append((rel, rec, sec.name, mine, ref, mask, size))
+            continue
+        known = documented(getattr(engine, "name", ""), t, rec)
+        if known is not None:
+            cmp.documented[known] = cmp.documented.get(known, 0) + 1
             continue
         cmp.disagreements.append(Disagreement(target, name, "field", sec.name, off, rec.symbol, mine, ref,
                                               (mine ^ ref) & mask, size, res.command))

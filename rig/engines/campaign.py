@@ -57,6 +57,7 @@ class EngineReport:
     links: int = 0
     sites: int = 0
     references_disagree: int = 0
+    documented: Dict[str, int] = field(default_factory=dict)       #: reason -> sites (rig.engines.known)
     errors: List[str] = field(default_factory=list)
     seconds: float = 0.0
     own_placement: int = 0          #: links where the engine chose the placement (the references linked there)
@@ -65,7 +66,7 @@ class EngineReport:
 
     def as_dict(self) -> dict:
         return {"engine": self.engine, "links": self.links, "sites": self.sites, "seconds": round(self.seconds, 1),
-                "references_disagree": self.references_disagree,
+                "references_disagree": self.references_disagree, "documented": self.documented,
                 "findings": [f.as_dict() for f in self.findings.values()],
                 "unsupported": {t: sorted(v) for t, v in self.unsupported.items()}, "why": self.why,
                 "own_placement": self.own_placement,
@@ -254,7 +255,10 @@ def run(engine_spec: str, target_names: Sequence[str] = TARGETS, corpus_dir="cor
                         placement, externals = fixed, {}
                     cmp = compare_full(obj, target, placement, externals, engine, references)
                 except RigError as e:
-                    report.errors.append(f"{target} {name} seed {s}: {str(e).splitlines()[0][:200]}")
+                    lines = str(e).splitlines() or [""]
+                    # a tool's own "error:" line says more than the wrapper's first line
+                    line = next((x.strip() for x in lines if "error:" in x), lines[0])
+                    report.errors.append(f"{target} {name} seed {s}: {line[:240]}")
                     continue
                 except Exception as e:          # noqa: BLE001 - an engine's failure is reported, not fatal
                     report.errors.append(f"{target} {name} seed {s}: {type(e).__name__}: {str(e)[:200]}")
@@ -262,6 +266,8 @@ def run(engine_spec: str, target_names: Sequence[str] = TARGETS, corpus_dir="cor
                 report.links += 1
                 report.sites += cmp.compared
                 report.references_disagree += cmp.references_disagree
+                for why, n in cmp.documented.items():
+                    report.documented[why] = report.documented.get(why, 0) + n
                 report.unsupported.setdefault(target, set()).update(cmp.unsupported)
                 report.why.update(cmp.why)
                 if cmp.placement is not None:
