@@ -32,3 +32,8 @@ def rotated(programs: Sequence[P], targets: Sequence[str],
             out.append((p, mine[turn % len(mine)]))
             turn += 1
     return out
+
+#: the targets the native oracles build for by default: the CPU's own, and AArch64 under
+#: qemu-user (ARM and Thumb with RIG_FULL=1: each target first makes zig build its
+#: compiler-rt, musl and libc++ from a cold cache, about a minute each)
+NATIVE_TARGETS = ("x86_64", "aarch64")

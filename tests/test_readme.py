@@ -154,6 +154,9 @@ REWRITES = [
     Rewrite(r"^rig fuzz(?!.*--(engine|malformed|site-examples))", "rig fuzz --site-examples 1",
             "the type-directed sweep's size: one example of each site recipe still applies every row "
             "of every table (tests/test_kill_matrix.py runs the default five)"),
+    Rewrite(r"^(rig fuzz --engine (?!.*--placements)\S+( --against \S+)?)( --target \S+)?$", r"\1\3 --placements 1",
+            "an engine campaign over every target's corpus and site recipes at one placement each (the "
+            "README's three) still links every object with the engine and the references"),
     Rewrite(r"--count \d+", "--count 8",
             "a malformed-input campaign's size: eight inputs still go through the sandboxed "
             "children and print the table per target"),
