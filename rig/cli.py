@@ -423,6 +423,8 @@ def cmd_fuzz(ns) -> int:
         return _fuzz_engine(ns)
     if ns.count is not None or ns.save is not None:
         raise RigError("--count and --save are for the malformed-input campaign: add --malformed")
+    if ns.site_examples < 0:
+        raise RigError(f"--site-examples must be 0 (no site sweep) or more, not {ns.site_examples}")
     ns.jobs = (os.cpu_count() or 1) if ns.jobs is None else ns.jobs
     if ns.jobs < 1:
         raise RigError(f"--jobs must be at least 1, not {ns.jobs}")

@@ -79,3 +79,9 @@ def test_a_failing_site_example_is_saved_and_replayed_first():
         assert any("R_AARCH64_ADR_PREL_PG_HI21" in m for m in again.failures)
     (clean,) = campaign(["aarch64"], examples=5, database=None, seed=3)
     assert not clean.failures and not clean.never
+
+
+def test_a_negative_site_example_count_is_a_clear_error(capsys):
+    from rig.cli import main
+    assert main(["fuzz", "--target", "x86_64", "--site-examples", "-1", "--jobs", "1", "--db", ""]) == 2
+    assert "--site-examples must be 0" in capsys.readouterr().err

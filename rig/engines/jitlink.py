@@ -44,7 +44,7 @@ import targets as _targets
 
 from ..errors import RigError
 from .base import Engine, EngineResult
-from .rtdyld import parse_failures
+from .rtdyld import parse_failures, section_headers
 
 JITLINK = "/usr/bin/llvm-jitlink-19"
 OBJ = "obj.o"
@@ -58,22 +58,10 @@ _RANGE = re.compile(r"is out of range of (\S+) fixup at (0x[0-9a-fA-F]+) "
 _OPCODE = re.compile(r"Invalid opcode (0x[0-9a-fA-F]+) for relocation: \S+")
 
 
-def _sections(data: bytes):
-    is64 = data[4] == 2
-    if is64:
-        shoff, = struct.unpack_from("<Q", data, 0x28)
-        shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
-        fmt = "<IIQQQQIIQQ"
-    else:
-        shoff, = struct.unpack_from("<I", data, 0x20)
-        shentsize, shnum = struct.unpack_from("<HH", data, 0x2E)
-        fmt = "<IIIIIIIIII"
-    return is64, [struct.unpack_from(fmt, data, shoff + i * shentsize) for i in range(shnum)]
-
 
 def _relocs(data: bytes):
     """(entry's file offset, is64, target section index, r_offset, type, symbol index) of every relocation."""
-    is64, secs = _sections(data)
+    is64, secs = section_headers(data)
     for h in secs:
         if h[1] not in (4, 9):
             continue
@@ -93,7 +81,7 @@ def drop(data: bytes, types: Set[int], symbols: Set[int], sites: Set[Tuple[int, 
     (JITLink refuses R_*_NONE on AArch64, so they cannot be made NONE)."""
     if not (types or symbols or sites):
         return data
-    is64, secs = _sections(data)
+    is64, secs = section_headers(data)
     out = bytearray(data)
     shoff = struct.unpack_from("<Q" if is64 else "<I", data, 0x28 if is64 else 0x20)[0]
     shentsize = struct.unpack_from("<H", data, 0x3A if is64 else 0x2E)[0]
@@ -113,7 +101,7 @@ def drop(data: bytes, types: Set[int], symbols: Set[int], sites: Set[Tuple[int, 
 
 def absolute_to_undefined(data: bytes) -> Tuple[bytes, Dict[str, int]]:
     """A copy with every global absolute symbol made undefined, and {name: value} of them."""
-    is64, secs = _sections(data)
+    is64, secs = section_headers(data)
     out, found = bytearray(data), {}
     for h in secs:
         if h[1] != 2:
@@ -136,7 +124,7 @@ def absolute_to_undefined(data: bytes) -> Tuple[bytes, Dict[str, int]]:
 def widen(data: bytes, wanted: Dict[int, Tuple[int, int]]) -> bytes:
     """A copy whose section `i` is at least `wanted[i]` = (size, alignment): a section made
     bigger has its bytes moved to the end of the file and zeros after them."""
-    is64, secs = _sections(data)
+    is64, secs = section_headers(data)
     out = bytearray(data)
     shoff = struct.unpack_from("<Q" if is64 else "<I", data, 0x28 if is64 else 0x20)[0]
     shentsize = struct.unpack_from("<H", data, 0x3A if is64 else 0x2E)[0]

@@ -49,8 +49,10 @@ _FALSE = re.compile(r"expression '(.*)' is false: (0x[0-9a-fA-F]+) != (0x[0-9a-f
 _SKIP = (".eh_frame", ".ARM.exidx", ".ARM.extab")
 
 
-def _rel_sections(data: bytes):
-    """(offset, size, entry size, is64) of every REL/RELA section of an ELF object."""
+def section_headers(data: bytes):
+    """(is64, [section header tuples]) of an ELF object, read with `struct` (the engines
+    rewrite objects in place: a header's fields are (name, type, flags, addr, offset,
+    size, link, info, addralign, entsize))."""
     is64 = data[4] == 2
     if is64:
         shoff, = struct.unpack_from("<Q", data, 0x28)
@@ -60,8 +62,13 @@ def _rel_sections(data: bytes):
         shoff, = struct.unpack_from("<I", data, 0x20)
         shentsize, shnum = struct.unpack_from("<HH", data, 0x2E)
         fmt = "<IIIIIIIIII"
-    for i in range(shnum):
-        h = struct.unpack_from(fmt, data, shoff + i * shentsize)
+    return is64, [struct.unpack_from(fmt, data, shoff + i * shentsize) for i in range(shnum)]
+
+
+def _rel_sections(data: bytes):
+    """(offset, size, entry size, is64) of every REL/RELA section of an ELF object."""
+    is64, headers = section_headers(data)
+    for h in headers:
         if h[1] in (4, 9):
             yield h[4], h[5], h[9] or ((24 if h[1] == 4 else 16) if is64 else (12 if h[1] == 4 else 8)), is64
 
